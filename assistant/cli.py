@@ -68,13 +68,16 @@ def main(ctx: click.Context, home: Path | None) -> None:
     """Assistant and document search over council papers."""
     from .config import Settings
 
+    obj = ctx.ensure_object(dict)
+    if "settings" in obj and home is None:  # embedded use (tests): settings given
+        return
     try:
-        settings = Settings(home=home) if home else Settings()
+        obj["settings"] = Settings(home=home) if home else Settings()
     except AssistantError:
         raise
     except Exception as exc:  # pydantic ValidationError: name the field
         raise click.ClickException(f"configuration: {exc}") from exc
-    ctx.obj = {"settings": settings}
+    obj.pop("assistant", None)
 
 
 # --- ingest -----------------------------------------------------------------------

@@ -191,6 +191,7 @@ class KpiObservation(BaseModel):
     unit: str = "count"
     source: str  # file name or DSN label or document source
     source_page: int | None = None
+    source_line: int | None = None  # line of a live CSV/XLSX file (header is line 1)
     quote: str | None = None
     doc_id: str | None = None
     kind: Literal["published", "live"] = "published"

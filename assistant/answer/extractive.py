@@ -1,0 +1,494 @@
+"""The extractive composer: answer from the papers' own sentences, offline and fast.
+
+One job: given a parsed question and search hits, pick the sentences or table rows
+that answer it and write a short answer around them, each cited [n].
+
+Scoring, per unit (sentence, list item or table row) of the top hits:
+
+* **terms**: how many of the question's terms (council synonyms folded, so LAC =
+  looked after children = CLA = children in care) the unit holds; words of the unit's
+  lead-in (the FOI question above an answer, the header above a table row) count for
+  a little less;
+* **answer type**: a count, £ amount or percentage for figure questions, a date for
+  "when", a name for "who";
+* **entities** (hard filters): the council the question names must be the unit's or
+  its document's (never Leicestershire's figure for Leicester City), and the as-at
+  date, financial year or year it names must be in the unit or its lead-in.
+
+Where two papers give different values for the same thing, both are shown, each
+cited. Where nothing passes, the answer is a refusal with the reasons, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..types import Citation, Hit, Page
+from .figures import Figure, extract_figures
+from .lexicon import COUNCILS, council_id, councils_named, terms
+from .question import QuestionFrame
+from .sentences import Unit, split_units
+
+# Calibrated on the sample corpus (tests/answer/test_extractive.py): below these a
+# unit does not answer the question.
+FIGURE_THRESHOLD = 0.6
+TEXT_THRESHOLD = 0.62
+DISAGREE_RATIO = 0.8
+MAX_SUPPORT = 2  # extra sentences for non-figure answers
+
+_CONCEPT_WEIGHT = 1.5
+_GENERIC = {"number": 0.3, "children": 0.6, "care": 0.6, "child": 0.6}
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z']+){1,2}\b")
+_NOT_NAMES = frozenset(
+    """Team Teams School Schools Service Services Council County City Children Child Family Families
+    Care Virtual Head Support Social Work Local Authority Committee Director Board Health Young
+    People Education Plan Leicester Leicestershire Rutland Act Information Freedom Government
+    Office Department Panel Group Report Annual Agency Fostering Adoption Youth Contact The Of And
+    In For Centre Centres Partnership Trust University Hospitals Commissioning Placement Residential
+    Homes Special Educational Needs Sports Leisure Careers Advice Abroad Offending Psychology Welfare
+    Policy Strategy Statutory Guidance Executive Summary Independent Reviewing Officer Officers""".split()
+)
+
+
+class DocStore(Protocol):
+    """The part of the retrieval docstore the composer reads."""
+
+    def get_page(self, doc_id: str, n: int) -> Page | None: ...
+
+    def get_document(self, doc_id: str) -> Any: ...
+
+
+@dataclass
+class Candidate:
+    """A unit of a hit that may answer the question, with its score and figure."""
+
+    hit: Hit
+    page_text: str
+    unit: Unit
+    quote_start: int
+    quote_end: int
+    score: float
+    overlap: float
+    figure: Figure | None
+    council: str | None
+
+    @property
+    def quote(self) -> str:
+        return self.page_text[self.quote_start : self.quote_end]
+
+
+@dataclass
+class Rejection:
+    """Why a relevant-looking unit was not used (wrong council, wrong period)."""
+
+    reason: str
+    council: str | None = None
+
+
+@dataclass
+class Draft:
+    """An extractive answer before grounding: prose with [n] markers and citations."""
+
+    text: str
+    found: bool
+    citations: list[Citation]
+    candidates: list[Candidate] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+def citation_for(n: int, candidate: Candidate) -> Citation:
+    """A passage citation of a candidate's quote (a verbatim slice of its page)."""
+    hit = candidate.hit
+    return Citation(
+        n=n,
+        doc_id=hit.doc_id,
+        title=hit.title,
+        source=hit.source,
+        page=hit.page,
+        quote=candidate.quote,
+        date=hit.date,
+        doc_type=hit.doc_type,
+        start=candidate.quote_start,
+        kind="passage",
+    )
+
+
+def clean(text: str) -> str:
+    """Collapse layout whitespace for display (quotes themselves stay verbatim)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class ExtractiveComposer:
+    """Pick answering units from hits and write a cited answer.
+
+    >>> composer = ExtractiveComposer(index.docstore)
+    >>> draft = composer.compose(parse_question("What was the LAC budget in 2014-15?"), hits)
+    >>> draft.found, draft.text
+    (True, '£25,627,200 — "2014-15 - £25,627,200" [1]')
+    """
+
+    def __init__(self, docstore: DocStore) -> None:
+        self.docstore = docstore
+        self._councils: dict[str, str | None] = {}
+
+    # --- candidates -------------------------------------------------------------
+    def candidates(self, frame: QuestionFrame, hits: Sequence[Hit]) -> tuple[list[Candidate], list[Rejection]]:
+        """Every unit of ``hits`` that passes the entity filters, best first."""
+        found: list[Candidate] = []
+        rejections: list[Rejection] = []
+        seen: set[tuple[str, int | None, int]] = set()
+        for rank, hit in enumerate(hits):
+            page_text = self._page_text(hit)
+            if page_text is None:
+                continue
+            lo, hi = self._span(hit, page_text)
+            units = split_units(page_text, lo, hi)
+            for i, unit in enumerate(units):
+                key = (hit.doc_id, hit.page, unit.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                candidate = self._score(frame, hit, page_text, units, i, rank, len(hits), rejections)
+                if candidate is not None:
+                    found.append(candidate)
+        found.sort(key=lambda c: c.score, reverse=True)
+        return found, rejections
+
+    def _page_text(self, hit: Hit) -> str | None:
+        if hit.page is not None:
+            page = self.docstore.get_page(hit.doc_id, hit.page)
+            if page is not None:
+                return page.text
+        return None
+
+    @staticmethod
+    def _span(hit: Hit, page_text: str) -> tuple[int, int]:
+        if hit.start is not None and hit.end is not None and page_text[hit.start : hit.end] == hit.text:
+            return hit.start, hit.end
+        at = page_text.find(hit.text)
+        if at >= 0:
+            return at, at + len(hit.text)
+        return 0, len(page_text)
+
+    def document_council(self, hit: Hit) -> str | None:
+        """The council of a hit's document: its metadata, else what its text names most."""
+        if hit.doc_id in self._councils:
+            return self._councils[hit.doc_id]
+        council = council_id(hit.council)
+        if council is None:
+            doc = self.docstore.get_document(hit.doc_id)
+            if doc is not None:
+                council = council_id(getattr(doc.meta, "council", None))
+                if council is None:
+                    text = " ".join(p.text for p in doc.pages[:40])
+                    counts = {cid: len(re.findall(name, text, re.I)) for cid, name in (("leicester_city", r"leicester\s+city"), ("leicestershire", r"leicestershire"))}
+                    (top, n_top), (_, n_other) = sorted(counts.items(), key=lambda kv: -kv[1])
+                    council = top if n_top >= 2 and n_top >= 2 * n_other else None
+        self._councils[hit.doc_id] = council
+        return council
+
+    def _score(
+        self,
+        frame: QuestionFrame,
+        hit: Hit,
+        page_text: str,
+        units: list[Unit],
+        i: int,
+        rank: int,
+        n_hits: int,
+        rejections: list[Rejection],
+    ) -> Candidate | None:
+        unit = units[i]
+        lead = _lead_in(units, i)
+        own = terms(unit.text)
+        lead_terms = terms(" ".join(u.text for u in lead)) if lead else frozenset()
+        around = terms(" ".join(filter(None, [hit.title, hit.section or "", hit.context])))
+        strong_lead = bool(lead) and (
+            unit.row
+            or (len(unit.text) < 80 and not unit.text.rstrip().endswith("."))
+            or lead[-1].text.rstrip().endswith(("?", ":", ")"))
+        )
+
+        overlap = _overlap(frame.terms, own, lead_terms, around, strong_lead)
+        extra = len(own - frame.terms - {"number"})
+        overlap = max(0.0, overlap - min(0.15, 0.03 * extra))
+        if overlap < 0.3:
+            return None
+
+        # Council: the unit's own mention, else its document's.
+        unit_councils = councils_named(unit.text + " " + " ".join(u.text for u in lead))
+        council = next(iter(unit_councils)) if len(unit_councils) == 1 else self.document_council(hit)
+        if frame.councils:
+            if unit_councils and (unit_councils - frame.councils or not unit_councils & frame.councils):
+                rejections.append(Rejection("council", council))
+                return None
+            if not unit_councils and council not in frame.councils:
+                rejections.append(Rejection("council", council))
+                return None
+
+        # Period: the date/year named must be in the unit or a strong lead-in.
+        figures = extract_figures(unit.text)
+        period_text = unit.text + (" " + " ".join(u.text for u in lead) if strong_lead else "")
+        period_ok, period_spans = _period_match(frame, unit.text, period_text)
+        if frame.has_period and not period_ok:
+            rejections.append(Rejection("period", council))
+            return None
+
+        asked = unit.text.rstrip().endswith("?")  # an FOI request line, not its answer
+        bare_row = strong_lead and _row_like(unit)
+        figure = None if asked else _answer_figure(frame, unit, figures, period_spans, bare_row)
+        type_ok = figure is not None or _type_match(frame, unit.text)
+        if frame.wants_figure and figure is None:
+            return None
+        if frame.answer_type in ("date", "person") and not type_ok:
+            return None
+
+        score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * float(period_ok or not frame.has_period)
+        score += 0.1 * (1.0 - rank / max(1, n_hits))
+        quote_start = lead[0].start if strong_lead and lead else unit.start
+        return Candidate(hit, page_text, unit, quote_start, unit.end, score, overlap, figure, council)
+
+    # --- composing ----------------------------------------------------------------
+    def compose(self, frame: QuestionFrame, hits: Sequence[Hit]) -> Draft:
+        """The extractive answer to ``frame`` from ``hits`` (a refusal when none fits)."""
+        candidates, rejections = self.candidates(frame, hits)
+        threshold = FIGURE_THRESHOLD if frame.wants_figure else TEXT_THRESHOLD
+        passing = [c for c in candidates if c.score >= threshold]
+        if not passing:
+            return Draft(refusal_text(frame, rejections), False, [], candidates, rejections)
+        best = passing[0]
+        if frame.wants_figure:
+            return self._figure_answer(frame, best, passing, rejections)
+        chosen = [best]
+        for c in passing[1:]:
+            if len(chosen) > MAX_SUPPORT:
+                break
+            if c.score >= DISAGREE_RATIO * best.score and not _overlaps(c, chosen):
+                chosen.append(c)
+        citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
+        lines = [f"{_display(c)} [{n}]" for n, c in enumerate(chosen, start=1)]
+        return Draft(" ".join(lines), True, citations, passing, rejections)
+
+    def _figure_answer(
+        self, frame: QuestionFrame, best: Candidate, passing: list[Candidate], rejections: list[Rejection]
+    ) -> Draft:
+        assert best.figure is not None
+        others: list[Candidate] = []
+        values = {best.figure.value}
+        for c in passing[1:]:
+            if c.figure is None or c.hit.doc_id == best.hit.doc_id or c.figure.value in values:
+                continue
+            if c.score >= DISAGREE_RATIO * best.score and c.figure.kind == best.figure.kind:
+                others.append(c)
+                values.add(c.figure.value)
+        if not others:
+            citation = citation_for(1, best)
+            text = f"{best.figure.raw.strip()} — \"{_display(best)}\" [1]"
+            return Draft(text, True, [citation], passing, rejections)
+        chosen = [best, *others[:2]]
+        citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
+        parts = [
+            f"{c.figure.raw.strip() if c.figure else ''} in {c.hit.title}"
+            f"{f' (p. {c.hit.page})' if c.hit.page else ''}: \"{_display(c)}\" [{n}]"
+            for n, c in enumerate(chosen, start=1)
+        ]
+        text = "The papers give different figures. " + " ".join(f"{p}." if not p.endswith(".") else p for p in parts)
+        dated = [(c.hit.date, n) for n, c in enumerate(chosen, start=1) if c.hit.date]
+        if len(dated) == len(chosen) and len({d for d, _ in dated}) == len(dated):
+            newest = max(dated)[1]
+            text += f" The more recent paper is [{newest}]."
+        return Draft(text, True, citations, passing, rejections)
+
+
+def _lead_in(units: list[Unit], i: int) -> list[Unit]:
+    """Up to two units before ``i`` that introduce it: a question line, a table header.
+
+    Sibling rows above a row ("2013 – 520 LAC" above "2014 – 530 LAC") are skipped,
+    so every row of a list gets the list's header as its lead-in.
+    """
+    j = i - 1
+    if _row_like(units[i]):
+        while j >= 0 and _row_like(units[j]):
+            j -= 1
+    lead: list[Unit] = []
+    for k in (j, j - 1):
+        if k < 0:
+            break
+        lead.insert(0, units[k])
+        if units[k].text.rstrip().endswith(("?", ":")) or len(units[k].text) > 200:
+            break
+    return lead
+
+
+def _row_like(unit: Unit) -> bool:
+    return unit.row or (len(unit.text) < 60 and any(ch.isdigit() for ch in unit.text))
+
+
+def _weight(term: str) -> float:
+    if term in _GENERIC:
+        return _GENERIC[term]
+    return _CONCEPT_WEIGHT if term.isalpha() and term in _CONCEPTS else 1.0
+
+
+_CONCEPTS = frozenset(
+    {"cic", "careleaver", "virtualschool", "headteacher", "budget", "staff", "placement", "residential", "foster", "uasc", "iha", "rha", "sdq", "neet", "eet", "pep", "send", "ofsted", "mtfs"}
+)
+
+
+def _overlap(
+    question: frozenset[str], own: frozenset[str], lead: frozenset[str], around: frozenset[str], strong: bool
+) -> float:
+    total = sum(_weight(t) for t in question)
+    if total == 0:
+        return 0.0
+    got = 0.0
+    for term in question:
+        if term in own:
+            got += _weight(term)
+        elif term in lead:
+            got += _weight(term) * (0.85 if strong else 0.4)
+        elif term in around:
+            got += _weight(term) * 0.3
+    return got / total
+
+
+def _period_match(frame: QuestionFrame, unit_text: str, text: str) -> tuple[bool, list[tuple[int, int]]]:
+    """Whether ``text`` names the question's period; spans of the match in the unit."""
+    if not frame.has_period:
+        return True, []
+    figures = extract_figures(text)
+    keys = {f.key for f in figures}
+    unit_spans = [(f.start, f.end) for f in extract_figures(unit_text)]
+    day_months = {(m.group(1), m.group(2).lower()[:3]) for m in re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\b(?!\s*,?\s*(?:19|20)\d\d)", text)}
+    ok = True
+    for iso in frame.dates:
+        year, month, day = iso.split("-")
+        exact = f"date:{iso}" in keys
+        month_name = _MONTH_ABBR[int(month) - 1]
+        loose = f"number:{int(year)}" in keys and (str(int(day)), month_name) in day_months
+        ok = ok and (exact or loose)
+    for fy in frame.fys:
+        ok = ok and f"fy:{fy}" in keys
+    for month in frame.months:
+        ok = ok and (f"month:{month}" in keys or any(k.startswith(f"date:{month}") for k in keys))
+    for year in frame.years:
+        ok = ok and any(
+            (f.kind == "number" and f.value == year)
+            or (f.kind in ("date", "month") and f.value.startswith(year))
+            or (f.kind == "fy" and year in (f.value, str(int(f.value) + 1)))
+            for f in figures
+        )
+    wanted = {f"date:{d}" for d in frame.dates} | {f"fy:{y}" for y in frame.fys} | {f"number:{y}" for y in frame.years}
+    spans = [(f.start, f.end) for f in extract_figures(unit_text) if f.key in wanted or (f.kind == "number" and any(f.value == d[:4] for d in frame.dates))]
+    return ok, spans or unit_spans[:0]
+
+
+_MONTH_ABBR = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _answer_figure(
+    frame: QuestionFrame, unit: Unit, figures: list[Figure], period_spans: list[tuple[int, int]], bare_row: bool
+) -> Figure | None:
+    """The figure in ``unit`` that answers a figure question.
+
+    Figures of another period than the one named are out; of the rest, the one next to
+    the question's terms ("657 children in care") and nearest the period named wins.
+    A figure must sit next to a question term unless the unit is a bare answer row
+    under a lead-in ("2014-15 - £25,627,200" under "Budget for LAC").
+    """
+    if not frame.wants_figure:
+        return None
+    pool: list[Figure] = []
+    for fig in figures:
+        if fig.key in frame.figures or fig.is_year:
+            continue
+        if fig.start == 0 and re.match(r"\d{1,3}[.)]\s", unit.text):
+            continue  # a paragraph number, "58. References ..."
+        if frame.answer_type == "money" and (fig.kind == "money" or (fig.kind == "number" and "£" in unit.text)):
+            pool.append(fig)
+        elif frame.answer_type == "percent" and fig.kind == "percent":
+            pool.append(fig)
+        elif frame.answer_type == "count" and fig.kind == "number":
+            tail = unit.text[fig.end : fig.end + 12].lower()
+            if re.match(r"\s*(?:per|/)\s*10,?000", tail):
+                continue
+            pool.append(fig)
+    # A figure nearer another date or period than the one asked is that period's figure.
+    periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
+    if period_spans and periods:
+        asked = {s for s, _ in period_spans}
+        pool = [
+            fig
+            for fig in pool
+            if min(periods, key=lambda p: abs(p.start - fig.start)).start in asked
+        ]
+    if not pool:
+        return None
+
+    key_terms = frozenset(t for t in frame.terms if t not in _GENERIC) or frame.terms
+
+    def window(fig: Figure) -> tuple[frozenset[str], frozenset[str]]:
+        return terms(unit.text[fig.end : fig.end + 35]), terms(unit.text[max(0, fig.start - 50) : fig.start])
+
+    def fit(fig: Figure) -> float:
+        # "657 children in care", "number of children in care ... was 657"
+        after, before = window(fig)
+        near = min((abs(fig.start - s) for s, _ in period_spans), default=0)
+        return (
+            4.0 * len(after & key_terms) + 2.0 * len(before & key_terms)
+            + len(after & frame.terms) + 0.5 * len(before & frame.terms) - near / 100.0
+        )
+
+    best = max(pool, key=fit)
+    attached = bool((window(best)[0] | window(best)[1]) & key_terms)
+    if not attached and not bare_row:
+        return None  # a figure tied to nothing the question asks about ("the last 2 years")
+    return best
+
+
+def _type_match(frame: QuestionFrame, text: str) -> bool:
+    if frame.answer_type == "date":
+        return any(f.kind in ("date", "month", "fy") or f.is_year for f in extract_figures(text))
+    if frame.answer_type == "person":
+        return any(not set(m.group(0).replace("-", " ").split()) & _NOT_NAMES for m in _PERSON.finditer(text))
+    return True
+
+
+def _overlaps(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    return any(
+        c.hit.doc_id == candidate.hit.doc_id
+        and c.hit.page == candidate.hit.page
+        and c.quote_start < candidate.quote_end
+        and candidate.quote_start < c.quote_end
+        for c in chosen
+    ) or any(clean(c.quote) == clean(candidate.quote) for c in chosen)
+
+
+def _display(candidate: Candidate) -> str:
+    """The quote as shown in the answer: the nearest lead-in, then the unit itself."""
+    unit = candidate.unit
+    if candidate.quote_start == unit.start:
+        return clean(unit.text)
+    lead = split_units(candidate.page_text, candidate.quote_start, unit.start)
+    head = clean(lead[-1].text) if lead else ""
+    gap = candidate.page_text[lead[-1].end : unit.start].strip() if lead else ""
+    return f"{head} {'… ' if gap else ''}{clean(unit.text)}".strip()
+
+
+def refusal_text(frame: QuestionFrame, rejections: Sequence[Rejection]) -> str:
+    """"The papers do not say ..." with, where known, why nearby figures do not fit."""
+    focus = frame.text.strip().rstrip("?. ")
+    focus = focus[:1].lower() + focus[1:] if focus[:2] != focus[:2].upper() else focus
+    text = f"The papers do not say {focus}."
+    reasons = {r.reason for r in rejections}
+    other_councils = sorted({r.council for r in rejections if r.reason == "council" and r.council} - set(frame.councils))
+    if "council" in reasons and other_councils:
+        names = " or ".join(COUNCILS[c] for c in other_councils)
+        asked = " or ".join(frame.council_names) or "the council asked about"
+        text += f" The closest figures found are for {names}, not {asked}, so they are not given here."
+    elif "period" in reasons:
+        text += " The closest figures found are for a different date or period, so they are not given here."
+    return text

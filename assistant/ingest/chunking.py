@@ -1,0 +1,528 @@
+"""Structure-aware chunking of council papers.
+
+    >>> chunks = Chunker(settings).chunk(document)
+    >>> chunks[0].text == document.pages[chunks[0].page - 1].text[chunks[0].start:chunks[0].end]
+    True
+
+Each page is read as lines and grouped into blocks the way a reader sees them:
+
+* headings (ALL CAPS lines, short title-like lines after a finished sentence,
+  numbered headings such as "2.6 Children in care", "Agenda Item 8");
+* council paragraphs ("12. ...", "- 2. ...", "b. ..."), bullet items and running
+  prose, whose wrapped lines end where a sentence ends short of the margin;
+* tables: runs of lines with tab-separated cells or columns of figures, with
+  short label and header lines in between.
+
+Blocks under one heading are merged while small, long ones are split at sentence
+ends, and tables are split by rows. A chunk is always one contiguous slice of one
+page (``chunk.text == page.text[start:end]``); what a chunk needs to be understood
+alone (document title, section, a table's caption and header row) goes into
+``chunk.context``, which retrieval prepends for embedding and keyword search.
+Sizes are counted in the embedding model's word pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from tokenizers import Tokenizer
+
+from ..config import Settings
+from ..errors import ConfigError
+from ..types import Chunk, Document
+
+ChunkKind = Literal["text", "table", "list", "heading"]
+LineKind = Literal["blank", "noise", "heading", "item", "bullet", "table", "text"]
+
+# The embedding model reads 256 word pieces; keep context + text under this.
+CONTEXT_AND_TEXT_TOKENS = 250
+# A table this small (e.g. three "2013 - 520" lines) may share a chunk with prose.
+_SMALL_TABLE_TOKENS = 40
+# Caps on each context part, in word pieces.
+_TITLE_TOKENS, _SECTION_TOKENS, _CAPTION_TOKENS, _HEADER_TOKENS = 24, 20, 24, 40
+
+_BOILERPLATE = re.compile(r"^\s*(?:this page (?:is|has been) (?:intentionally|deliberately) (?:left )?blank\.?"
+                          r"|\[?blank page\]?)\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(?:[-–•·*]\s+)?(?P<num>\d{1,3}|[a-z])[.)]\s+\S")
+_DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")
+_BULLET = re.compile(r"^(?:[-–•·*▪●o]|\(?[ivx]{1,4}\))\s+\S")
+_AGENDA_ITEM = re.compile(r"^(?:agenda item|item)\s+\d+[a-z]?\s*$", re.IGNORECASE)
+_NOT_A_HEADING = re.compile(r"^(?:joint\s+)?report of\b|^(?:tel|telephone|email|e-mail|fax|contact)\b", re.IGNORECASE)
+_NUMERIC_TOKEN = re.compile(r"^\(?[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:[%km]|bn)?\)?$|^[-–]$|^£(?:000|m|k)$")
+_TRAILING_FIGURES = re.compile(r"(?:\s+\(?-?[£$€]?\d[\d,]*(?:\.\d+)?%?\)?){2,}\s*$")
+_CONTACT = re.compile(r"^(?:tel|telephone|t|textphone|fax|phone|mobile|direct dial)\b\.?:?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“(]?[A-Z0-9•·-])")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "cllr", "st", "no", "nos", "e.g", "i.e", "etc", "vs", "cf", "para",
+                  "paras", "ref", "approx", "inc", "co", "ltd", "prof", "rev", "fig", "figs", "p", "pp"}
+_TERMINAL = (".", "!", "?", ".)", '."', ".”", "?”")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "&"}
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    kind: LineKind = "text"
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    kind: ChunkKind
+    lines: list[_Line]
+    paragraph: str | None = None
+    header: str | None = None  # tables: the header lines above the first data row
+    caption: str | None = None  # tables: the sentence that introduces them
+
+
+@dataclass
+class _Group:
+    blocks: list[_Block] = field(default_factory=list)
+    tokens: int = 0
+
+    @property
+    def kind(self) -> ChunkKind:
+        kinds = {b.kind for b in self.blocks}
+        if "table" in kinds:
+            return "table"
+        if kinds == {"heading"}:
+            return "heading"
+        body = kinds - {"heading"}
+        return "list" if body == {"list"} else "text"
+
+
+@lru_cache(maxsize=4)
+def load_tokenizer(model_path: str) -> Tokenizer:
+    """The embedding model's word-piece tokenizer (``tokenizer.json``), without truncation."""
+    path = Path(model_path) / "tokenizer.json"
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception for missing/invalid files
+        raise ConfigError("ASSISTANT_EMBED_MODEL", f"no usable tokenizer.json at {path}") from exc
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class Chunker:
+    """Splits a :class:`Document` into retrieval chunks of at most ``chunk_max_tokens``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.max_tokens = settings.chunk_max_tokens
+        self._tokenizer = load_tokenizer(settings.embed_model)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in ``text`` (no special tokens)."""
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def chunk(self, document: Document) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        section: str | None = None
+        title = self._truncate(document.title, _TITLE_TOKENS)
+        for page in document.pages:
+            blocks = _blocks(page.text)
+            for group in self._groups(blocks, section, title):
+                headings = [b for b in group.blocks if b.kind == "heading"]
+                if headings:
+                    section = _heading_text(headings[-1])
+                chunks.extend(self._emit(document, page.number, page.text, group, section, title))
+        return chunks
+
+    # --- grouping -----------------------------------------------------------------
+
+    def _groups(self, blocks: list[_Block], section: str | None, title: str) -> list[_Group]:
+        """Merge small consecutive blocks under one heading; tables stay apart."""
+        groups: list[_Group] = []
+        current = _Group()
+        for block in blocks:
+            if block.kind == "heading":
+                section = _heading_text(block)
+            budget = self._budget(self._context(title, section, block))
+            tokens = self.count_tokens(_slice_text(block))
+            if tokens == 0 and block.kind != "heading":
+                continue
+            if current.blocks and not self._can_join(current, block, tokens, budget):
+                groups.append(current)
+                current = _Group()
+            current.blocks.append(block)
+            current.tokens += tokens
+        if current.blocks:
+            groups.append(current)
+        return groups
+
+    def _can_join(self, group: _Group, block: _Block, tokens: int, budget: int) -> bool:
+        if block.kind == "heading":
+            return group.kind == "heading"
+        if group.tokens + tokens > budget:
+            return False
+        if group.kind == "heading":
+            return True
+        if (block.kind == "table" or group.kind == "table") and min(tokens, group.tokens) >= _SMALL_TABLE_TOKENS:
+            return False  # tables stay apart, unless one side is a scrap
+        return group.tokens < self.max_tokens // 2  # merge tiny paragraphs only
+
+    # --- emitting -----------------------------------------------------------------
+
+    def _emit(
+        self, document: Document, page: int, text: str, group: _Group, section: str | None, title: str
+    ) -> list[Chunk]:
+        table = next((b for b in group.blocks if b.kind == "table"), None)
+        context = self._context(title, section, table)
+        budget = self._budget(context)
+        start, end = group.blocks[0].start, group.blocks[-1].end
+        if group.tokens <= budget:
+            spans = [(start, end)]
+        elif table is not None:
+            spans = self._split_rows(text, group, budget)
+        else:
+            spans = self._split_sentences(text, start, end, budget)
+        numbers = [b.paragraph for b in group.blocks if b.paragraph]
+        paragraph = None if not numbers else numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        out: list[Chunk] = []
+        for span_start, span_end in spans:
+            span_start, span_end = _trim(text, span_start, span_end)
+            if span_end <= span_start:
+                continue
+            out.append(
+                Chunk(
+                    chunk_id=f"{document.doc_id}:p{page}:{span_start}",
+                    doc_id=document.doc_id,
+                    page=page,
+                    start=span_start,
+                    end=span_end,
+                    text=text[span_start:span_end],
+                    section=section,
+                    paragraph=paragraph,
+                    kind=group.kind,
+                    context=context,
+                )
+            )
+        return out
+
+    def _split_rows(self, text: str, group: _Group, budget: int) -> list[tuple[int, int]]:
+        """Pack whole lines (table rows) into spans within ``budget``."""
+        lines = [line for block in group.blocks for line in block.lines]
+        return self._pack([(line.start, line.end) for line in lines], text, budget)
+
+    def _split_sentences(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        """Pack sentences into spans within ``budget``; cut over-long sentences at word pieces."""
+        cuts = [start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end) if _real_sentence_end(text, m)),
+                end]
+        sentences = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+        return self._pack(sentences, text, budget)
+
+    def _pack(self, pieces: list[tuple[int, int]], text: str, budget: int) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        span: tuple[int, int] | None = None
+        used = 0
+        for piece_start, piece_end in pieces:
+            tokens = self.count_tokens(text[piece_start:piece_end])
+            if tokens > budget:
+                if span:
+                    spans.append(span)
+                    span, used = None, 0
+                spans.extend(self._hard_split(text, piece_start, piece_end, budget))
+                continue
+            if span and used + tokens <= budget:
+                span, used = (span[0], piece_end), used + tokens
+            else:
+                if span:
+                    spans.append(span)
+                span, used = (piece_start, piece_end), tokens
+        if span:
+            spans.append(span)
+        return spans
+
+    def _hard_split(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        """Cut ``text[start:end]`` every ``budget`` word pieces, at a space where possible."""
+        offsets = self._tokenizer.encode(text[start:end], add_special_tokens=False).offsets
+        spans: list[tuple[int, int]] = []
+        first = 0
+        while first < len(offsets):
+            last = min(first + budget, len(offsets)) - 1
+            cut = offsets[last][1]
+            if last + 1 < len(offsets):  # back off to the last token that ends a word
+                for k in range(last, first, -1):
+                    if offsets[k][1] < offsets[k + 1][0]:
+                        last, cut = k, offsets[k][1]
+                        break
+            spans.append((start + offsets[first][0], start + cut))
+            first = last + 1
+        return spans
+
+    # --- context -----------------------------------------------------------------
+
+    def _context(self, title: str, section: str | None, table: _Block | None) -> str:
+        parts = [title]
+        if section and section.casefold() != title.casefold():
+            parts.append(self._truncate(section, _SECTION_TOKENS))
+        if table is not None and table.kind == "table":
+            if table.caption:
+                parts.append(self._truncate(table.caption, _CAPTION_TOKENS))
+            if table.header:
+                parts.append(self._truncate(table.header, _HEADER_TOKENS))
+        return "\n".join(parts)
+
+    def _budget(self, context: str) -> int:
+        return max(16, min(self.max_tokens, CONTEXT_AND_TEXT_TOKENS - self.count_tokens(context) - 1))
+
+    def _truncate(self, text: str, tokens: int) -> str:
+        text = " ".join(text.split())
+        offsets = self._tokenizer.encode(text, add_special_tokens=False).offsets
+        return text if len(offsets) <= tokens else text[: offsets[tokens - 1][1]] + "…"
+
+
+# --- lines and blocks ---------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Blocks of one page, in order."""
+    lines = _classify(_split_lines(text))
+    width = _typical_width(lines)
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    previous: _Line | None = None
+    for line in lines:
+        if line.kind in ("blank", "noise"):
+            if current is not None and current.kind != "table":  # a table runs on past blank lines
+                current = None
+        elif line.kind == "heading":
+            blocks.append(current := _Block(line.start, line.end, "heading", [line]))
+            current = None
+        elif line.kind == "table":
+            if current is None or current.kind != "table":
+                blocks.append(current := _Block(line.start, line.end, "table", []))
+            current.lines.append(line)
+            current.end = line.end
+        elif (
+            line.kind == "text"
+            and current is not None
+            and current.kind in ("text", "list")
+            and previous is not None
+            and not _ends_paragraph(previous, width)
+        ):
+            current.lines.append(line)
+            current.end = line.end
+        else:
+            number = _NUMBERED.match(line.text)
+            kind: ChunkKind = "list" if line.kind == "bullet" else "text"
+            blocks.append(current := _Block(line.start, line.end, kind, [line], number and number.group("num")))
+        previous = line
+    _describe_tables(blocks)
+    return blocks
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    start = 0
+    for raw in text.split("\n"):
+        lines.append(_Line(start, start + len(raw), raw))
+        start += len(raw) + 1
+    return lines
+
+
+def _classify(lines: list[_Line]) -> list[_Line]:
+    """Give each line a kind; table runs absorb the labels and headers around them."""
+    previous: _Line | None = None
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            line.kind = "blank"
+        elif _BOILERPLATE.match(stripped) or _PAGE_NUMBER.match(stripped):
+            line.kind = "noise"
+        elif _is_table_row(stripped):
+            line.kind = "table"
+        elif _is_heading(stripped, previous):
+            line.kind = "heading"
+        elif _NUMBERED.match(stripped):
+            line.kind = "item"
+        elif _BULLET.match(stripped):
+            line.kind = "bullet"
+        else:
+            line.kind = "text"
+        if line.kind not in ("blank", "noise"):
+            previous = line
+    _absorb_table_labels(lines)
+    return lines
+
+
+def _absorb_table_labels(lines: list[_Line]) -> None:
+    """Short lines inside or just above a run of table rows belong to the table."""
+    content = [line for line in lines if line.kind not in ("blank", "noise")]
+    table_at = [i for i, line in enumerate(content) if line.kind == "table"]
+    if len(table_at) < 2:
+        for i in table_at:  # a lone "row" is just a line with figures in it
+            content[i].kind = "text"
+        return
+    for i, line in enumerate(content):
+        if line.kind == "table" or not _is_short_label(line.text):
+            continue
+        before = any(content[j].kind == "table" for j in range(max(0, i - 2), i))
+        after = any(content[j].kind == "table" for j in range(i + 1, min(len(content), i + 4)))
+        if before and after:
+            line.kind = "table"
+    for i in table_at:  # header lines directly above the first row of a run
+        if i == 0 or content[i - 1].kind == "table":
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 16 and _is_short_label(content[j].text) and _adjacent(lines, content[j], content[j + 1]):
+            content[j].kind = "table"
+            j -= 1
+    runs = _runs([line.kind == "table" for line in content])
+    for first, last in runs:  # a "table" of one row is prose with figures
+        rows = [line for line in content[first:last + 1] if _is_table_row(line.text.strip())]
+        if len(rows) < 2:
+            for line in content[first:last + 1]:
+                line.kind = "text"
+
+
+def _adjacent(lines: list[_Line], upper: _Line, lower: _Line) -> bool:
+    """No blank line between two content lines."""
+    return all(line.kind != "blank" for line in lines if upper.end < line.start < lower.start)
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+def _describe_tables(blocks: list[_Block]) -> None:
+    """Set each table's header lines and caption (the sentence that introduces it)."""
+    for i, block in enumerate(blocks):
+        if block.kind != "table":
+            continue
+        header: list[_Line] = []
+        for line in block.lines:
+            if _is_data_row(line.text) or (header and "\t" in line.text):
+                break
+            header.append(line)
+            if "\t" in line.text:  # a tab table's first row is its header
+                break
+        if header and len(header) < len(block.lines):
+            block.header = " ".join(" ".join(line.text.split()) for line in header)
+        previous = blocks[i - 1] if i else None
+        if previous is not None and previous.kind in ("text", "list"):
+            block.caption = _caption(" ".join(line.text.strip() for line in previous.lines))
+
+
+def _caption(text: str) -> str | None:
+    """The sentence of a paragraph that introduces the table after it."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?:])\s+", text) if s.strip()]
+    for sentence in reversed(sentences):
+        if sentence.endswith(":") or re.search(r"\b(?:table|below|following|as follows)\b", sentence, re.I):
+            return sentence
+    return None
+
+
+# --- line tests -------------------------------------------------------------------
+
+
+def _is_table_row(line: str) -> bool:
+    if "\t" in line.strip("\t"):
+        return True
+    if _CONTACT.match(line) or _NUMBERED.match(line) and not _TRAILING_FIGURES.search(line):
+        return False
+    tokens = line.split()
+    numeric = sum(bool(_NUMERIC_TOKEN.match(t)) for t in tokens)
+    if _TRAILING_FIGURES.search(line) and not re.search(r"\b(?:pages?|para(?:graph)?s?)\s+\d", line, re.I):
+        return True
+    return numeric >= 3 and numeric * 2 >= len(tokens)
+
+
+def _is_data_row(line: str) -> bool:
+    """A row with a label and at least one figure (not a header of years and units)."""
+    if "\t" in line:
+        return False
+    tokens = line.split()
+    has_label = any(re.search(r"[A-Za-z]{2}", t) and not _NUMERIC_TOKEN.match(t) and t not in ("£000",)
+                    for t in tokens)
+    return has_label and bool(tokens) and bool(_NUMERIC_TOKEN.match(tokens[-1]))
+
+
+def _is_short_label(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= 40 and not stripped.endswith((".", ":", ";")) and not _NUMBERED.match(stripped)
+
+
+def _is_heading(line: str, previous: _Line | None) -> bool:
+    words = line.split()
+    if len(words) > 14 or len(line) > 100 or line.endswith((".", ",", ";", ":", "-", "–")) or _NOT_A_HEADING.match(
+        line
+    ):
+        return False
+    if line.startswith("#") or _AGENDA_ITEM.match(line):
+        return True
+    after_break = (
+        previous is None
+        or previous.kind in ("heading", "table")
+        or previous.text.rstrip().endswith(_TERMINAL)
+        or _is_caps(previous.text)
+    )
+    if _DOTTED_HEADING.match(line):
+        return after_break
+    letters = [c for c in line if c.isalpha()]
+    if _is_caps(line):
+        return not _NUMBERED.match(line) and not _BULLET.match(line)
+    if not after_break or not line[0].isupper() or len(letters) < 4 or line.endswith(")"):
+        return False
+    if _NUMBERED.match(line) or _BULLET.match(line) or len(words) > 10:
+        return False
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in significant)
+    return bool(significant) and capitalised / len(significant) >= 0.6
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
+def _ends_paragraph(line: _Line, width: int) -> bool:
+    """A wrapped line ends its paragraph where a sentence ends short of the margin."""
+    stripped = line.text.rstrip()
+    return stripped.endswith(_TERMINAL + (":",)) and len(stripped) < 0.85 * width
+
+
+def _typical_width(lines: list[_Line]) -> int:
+    lengths = sorted(len(line.text.rstrip()) for line in lines if line.kind == "text")
+    return max(40, lengths[int(len(lengths) * 0.9)] if lengths else 0)
+
+
+def _real_sentence_end(text: str, match: re.Match[str]) -> bool:
+    """False after abbreviations ("Mr.", "e.g.") and initials ("H. J.")."""
+    word = re.search(r"(\S+)$", text[: match.start() + 1])
+    token = word.group(1).rstrip(".").lstrip("(\"'“").lower() if word else ""
+    return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
+
+
+# --- small helpers ------------------------------------------------------------------
+
+
+def _slice_text(block: _Block) -> str:
+    return "\n".join(line.text for line in block.lines)
+
+
+def _heading_text(block: _Block) -> str:
+    return " ".join(block.lines[0].text.lstrip("# ").split())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
