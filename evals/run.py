@@ -82,12 +82,16 @@ class SearchItem:
     split: str
     targets: frozenset[Target]
     evidence: tuple[str, ...]
+    style: str = "other"  # keyword | natural | figure | table | acronym | synonym
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> "SearchItem":
         if not raw.get("query") or not raw.get("source"):
             raise ValueError("needs query and source")
-        return cls(str(raw["id"]), str(raw["query"]), str(raw["split"]), _targets(raw), _evidence(raw))
+        return cls(
+            str(raw["id"]), str(raw["query"]), str(raw["split"]), _targets(raw), _evidence(raw),
+            str(raw.get("style") or "other"),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class RetrievalResult:
     rank: int | None  # 1-based rank of the first passage on an expected page, within SEARCH_K
     evidence_top5: bool
     latency_ms: float | None
+    style: str = "other"
     top: list[str] = field(default_factory=list)  # "source p.N" of the first TOP_N passages
     error: str | None = None
 
@@ -333,15 +338,16 @@ class _Run:
             passages = search(item.query, SEARCH_K)
         except Exception as exc:  # noqa: BLE001
             self.errors.append(ErrorRecord("search", item.id, system, _err(exc)))
-            return RetrievalResult(item.id, item.split, system, None, False, None, error=_err(exc))
+            return RetrievalResult(item.id, item.split, system, None, False, None, item.style, error=_err(exc))
         latency = (time.perf_counter() - started) * 1000
         relevant = [(p.source, p.page) in item.targets for p in passages]
         rank = next((i for i, r in enumerate(relevant[:SEARCH_K], 1) if r), None)
         top = passages[:TOP_N]
         evidence = any(relevant[:TOP_N]) or any(metrics.evidence_in(p.text, e) for p in top for e in item.evidence)
         return RetrievalResult(
-            item.id, item.split, system, rank, evidence, round(latency, 2), [f"{p.source} p.{p.page}" for p in top]
-        )
+            item.id, item.split, system, rank, evidence, round(latency, 2), item.style,
+            [f"{p.source} p.{p.page}" for p in top],
+        )  # fmt: skip
 
     def run_top_passage(self, items: Sequence[QaItem]) -> list[TopPassageResult]:
         results: list[TopPassageResult] = []
@@ -485,6 +491,11 @@ def summarise_retrieval(results: Sequence[RetrievalResult], top: Sequence[TopPas
         "search_p50_ms": _ms((r.latency_ms for r in results), 50),
         "search_p95_ms": _ms((r.latency_ms for r in results), 95),
         "errors": sum(r.error is not None for r in results) + sum(t.error is not None for t in top),
+        "recall@5_by_style": {
+            style: {"n": len(rs), "recall@5": _share(r.rank is not None and r.rank <= 5 for r in rs)}
+            for style in sorted({r.style for r in results})
+            for rs in [[r for r in results if r.style == style]]
+        },
     }
 
 
@@ -597,6 +608,11 @@ def render_markdown(summary: dict[str, Any]) -> str:
         n = retrieval.get(OURS, {}).get("n", 0)
         out += [f"## Retrieval — {split} ({n} queries)", ""]
         rows = [[label] + [_f(retrieval.get(s, {}).get(key), d) for s in systems] for label, key, d in _RETRIEVAL_ROWS]
+        styles = sorted({st for s in systems for st in retrieval.get(s, {}).get("recall@5_by_style", {})})
+        for style in styles:
+            cells = [_f(retrieval.get(s, {}).get("recall@5_by_style", {}).get(style, {}).get("recall@5")) for s in systems]
+            count = retrieval.get(OURS, {}).get("recall@5_by_style", {}).get(style, {}).get("n", 0)
+            rows.append([f"recall@5, {style} queries (n={count})", *cells])
         out += _table(["metric", *systems], rows) + [""]
     out += ["## Answers (ours)", ""]
     splits = list(summary["results"])

@@ -42,6 +42,12 @@ MAX_SUPPORT = 2  # extra sentences for non-figure answers
 _CONCEPT_WEIGHT = 1.5
 _GENERIC = {"number": 0.3, "children": 0.6, "care": 0.6, "child": 0.6}
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z']+){1,2}\b")
+_REFERENCE = re.compile(
+    r"\b(?:section|s\.|paragraph|para|item|page|appendix|annex|schedule|regulation|article|key\s+stage|year|"
+    r"phase|tier|level|stage|part|chapter|table|figure|question|no\.|aged?|under|over)\s*$",
+    re.I,
+)
+_DURATION = re.compile(r"\s*(?:months?|years?|weeks?|days?|hours?|minutes?|yrs?)\b", re.I)
 _NOT_NAMES = frozenset(
     """Team Teams School Schools Service Services Council County City Children Child Family Families
     Care Virtual Head Support Social Work Local Authority Committee Director Board Health Young
@@ -413,8 +419,13 @@ def _answer_figure(
             pool.append(fig)
         elif frame.answer_type == "count" and fig.kind == "number":
             tail = unit.text[fig.end : fig.end + 12].lower()
-            if re.match(r"\s*(?:per|/)\s*10,?000", tail):
-                continue
+            head = unit.text[max(0, fig.start - 14) : fig.start].lower()
+            if re.match(r"\s*(?:per\b|/)", tail) or re.search(r"(?:average|rate|ratio|mean)(?:\s+of)?\s*$", head):
+                continue  # a rate or an average, not a count
+            if _REFERENCE.search(head):
+                continue  # "Section 20", "paragraph 14", "Year 11"
+            if _DURATION.match(tail) and not _DURATION.search(frame.text):
+                continue  # "12 months", "2 years"
             pool.append(fig)
     # A figure nearer another date or period than the one asked is that period's figure.
     periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
@@ -437,9 +448,10 @@ def _answer_figure(
         # "657 children in care", "number of children in care ... was 657"
         after, before = window(fig)
         near = min((abs(fig.start - s) for s, _ in period_spans), default=0)
+        part_of = 2.0 if re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", unit.text[fig.end : fig.end + 12]) else 0.0
         return (
-            4.0 * len(after & key_terms) + 2.0 * len(before & key_terms)
-            + len(after & frame.terms) + 0.5 * len(before & frame.terms) - near / 100.0
+            4.0 * len(after & key_terms) + 1.0 * len(before & key_terms)
+            + len(after & frame.terms) + 0.25 * len(before & frame.terms) - near / 100.0 - part_of
         )
 
     best = max(pool, key=fit)

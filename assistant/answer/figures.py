@@ -52,6 +52,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
         ),
     ),
     ("percent", re.compile(rf"(?P<num>{_NUM})\s?(?:%|per\s?cent\b|percent\b)", re.I)),
+    ("date", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")),
     (
         "date",
         re.compile(

@@ -78,6 +78,7 @@ class _Block:
     kind: ChunkKind
     lines: list[_Line]
     paragraph: str | None = None
+    section: str | None = None  # nearest heading, set by _Carry
     header: str | None = None  # tables: the header lines above the first data row
     caption: str | None = None  # tables: the sentence that introduces them
 
@@ -96,6 +97,29 @@ class _Group:
             return "heading"
         body = kinds - {"heading"}
         return "list" if body == {"list"} else "text"
+
+
+@dataclass
+class _Carry:
+    """What flows from block to block and page to page: section, paragraph, open table."""
+
+    section: str | None = None
+    paragraph: str | None = None
+    table: _Block | None = None
+
+    def apply(self, blocks: list[_Block]) -> None:
+        for i, block in enumerate(blocks):
+            if block.kind == "heading":
+                self.section, self.paragraph = _heading_text(block), None
+            elif block.kind == "table":
+                if i == 0 and self.table is not None and not block.header:  # continued from the last page
+                    block.header, block.caption = self.table.header, self.table.caption
+            elif block.paragraph:
+                self.paragraph = block.paragraph
+            else:
+                block.paragraph = self.paragraph
+            block.section = self.section
+        self.table = blocks[-1] if blocks and blocks[-1].kind == "table" else None
 
 
 @lru_cache(maxsize=4)
@@ -117,6 +141,7 @@ class Chunker:
     def __init__(self, settings: Settings) -> None:
         self.max_tokens = settings.chunk_max_tokens
         self._tokenizer = load_tokenizer(settings.embed_model)
+        self._budgets: dict[str, int] = {}  # context -> text budget; contexts repeat a lot
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text`` (no special tokens)."""
@@ -124,27 +149,26 @@ class Chunker:
 
     def chunk(self, document: Document) -> list[Chunk]:
         chunks: list[Chunk] = []
-        section: str | None = None
+        carry = _Carry()
         title = self._truncate(document.title, _TITLE_TOKENS)
         for page in document.pages:
             blocks = _blocks(page.text)
-            for group in self._groups(blocks, section, title):
-                headings = [b for b in group.blocks if b.kind == "heading"]
-                if headings:
-                    section = _heading_text(headings[-1])
-                chunks.extend(self._emit(document, page.number, page.text, group, section, title))
+            carry.apply(blocks)
+            groups = self._groups(blocks, title)
+            for group in groups:
+                if group.kind == "heading" and len(groups) > 1:
+                    continue  # a heading is carried as the section of what follows it
+                chunks.extend(self._emit(document, page.number, page.text, group, title))
         return chunks
 
     # --- grouping -----------------------------------------------------------------
 
-    def _groups(self, blocks: list[_Block], section: str | None, title: str) -> list[_Group]:
+    def _groups(self, blocks: list[_Block], title: str) -> list[_Group]:
         """Merge small consecutive blocks under one heading; tables stay apart."""
         groups: list[_Group] = []
         current = _Group()
         for block in blocks:
-            if block.kind == "heading":
-                section = _heading_text(block)
-            budget = self._budget(self._context(title, section, block))
+            budget = self._budget(self._context(title, block.section, block))
             tokens = self.count_tokens(_slice_text(block))
             if tokens == 0 and block.kind != "heading":
                 continue
@@ -170,9 +194,8 @@ class Chunker:
 
     # --- emitting -----------------------------------------------------------------
 
-    def _emit(
-        self, document: Document, page: int, text: str, group: _Group, section: str | None, title: str
-    ) -> list[Chunk]:
+    def _emit(self, document: Document, page: int, text: str, group: _Group, title: str) -> list[Chunk]:
+        section = group.blocks[-1].section
         table = next((b for b in group.blocks if b.kind == "table"), None)
         context = self._context(title, section, table)
         budget = self._budget(context)
@@ -271,7 +294,11 @@ class Chunker:
         return "\n".join(parts)
 
     def _budget(self, context: str) -> int:
-        return max(16, min(self.max_tokens, CONTEXT_AND_TEXT_TOKENS - self.count_tokens(context) - 1))
+        """Word pieces left for the text once ``context`` is prepended."""
+        if context not in self._budgets:
+            room = CONTEXT_AND_TEXT_TOKENS - self.count_tokens(context) - 1
+            self._budgets[context] = max(16, min(self.max_tokens, room))
+        return self._budgets[context]
 
     def _truncate(self, text: str, tokens: int) -> str:
         text = " ".join(text.split())

@@ -47,7 +47,7 @@ def _phrase_regex(phrase: str) -> str:
     """A synonym as a regex: any whitespace run, optional plural, word-bounded."""
     words = [re.escape(w) for w in phrase.split()]
     body = r"[\s\-]+".join(words)
-    return rf"(?<![\w-]){body}s?(?![\w])"
+    return rf"(?<![A-Za-z-]){body}s?(?![\w])"
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class Metric:
     synonyms: tuple[str, ...]
     # Day and month every published figure must be dated at (stock counts at 31 March).
     as_at: tuple[int, int] | None = None
+    # Which direction is an improvement, where one is (None for volumes like counts).
+    better: Literal["higher", "lower"] | None = None
     # Words that must also occur in a sentence before a published figure is read as
     # this metric (e.g. a rate per 10,000 only counts when it is about children in care).
     context: tuple[str, ...] = ()
@@ -90,6 +92,7 @@ class Metric:
             "definition": self.definition,
             "unit": self.unit,
             "synonyms": list(self.synonyms),
+            "better": self.better,
         }
 
 
@@ -122,6 +125,7 @@ METRICS: tuple[Metric, ...] = (
             "short term placement stability",
             "short-term stability",
         ),
+        better="lower",
     ),
     Metric(
         "long_term_stability_pct",
@@ -130,6 +134,7 @@ METRICS: tuple[Metric, ...] = (
         "same placement for at least 2 years.",
         "percent",
         ("long term stability", "long term placement stability", "long-term stability", "placement stability"),
+        better="higher",
     ),
     Metric(
         "residential_placements",
@@ -160,6 +165,7 @@ METRICS: tuple[Metric, ...] = (
             "education, employment or training",
         ),
         context=("care leaver",),
+        better="higher",
     ),
     Metric(
         "health_assessment_pct",
@@ -168,13 +174,15 @@ METRICS: tuple[Metric, ...] = (
         "assessment was up to date.",
         "percent",
         ("annual health assessment", "health assessments", "health assessment", "health checks", "health check"),
+        better="higher",
     ),
     Metric(
         "dental_check_pct",
         "Dental checks",
         "Percentage of children looked after for 12 months or more who had their teeth checked by a dentist.",
         "percent",
-        ("dental check", "dental checks", "teeth checked", "dental health checks", "dentist"),
+        ("dental check", "dental checks", "teeth checked", "dental health checks", "dental"),
+        better="higher",
     ),
     Metric(
         "pep_up_to_date_pct",
@@ -183,6 +191,7 @@ METRICS: tuple[Metric, ...] = (
         "percent",
         ("personal education plans", "personal education plan", "PEP", "PEPs"),
         context=("up to date", "up-to-date", "in date", "in-date", "completed", "completion", "timely", "in timescale"),
+        better="higher",
     ),
     Metric(
         "uasc_count",
@@ -237,7 +246,7 @@ METRICS: tuple[Metric, ...] = (
         "Children in care at 31 March",
         "Number of children looked after by the council at 31 March (DfE SSDA903 return).",
         "count",
-        ("children in care", "looked after children", "children looked after", "LAC", "CiC", "CLA"),
+        ("children in care", "looked after children", "children looked after", "LAC", "CiC", "CLA", "in care", "looked after"),
         as_at=(3, 31),
     ),
 )

@@ -81,15 +81,25 @@ def date_at(match: re.Match[str]) -> dt.date | None:
     return _date(full_year, month_number, int(match.group("day")))
 
 
-def find_dates(text: str) -> list[tuple[int, dt.date]]:
-    """Every full date in ``text`` with its offset, in order."""
-    found: list[tuple[int, dt.date]] = []
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, dt.date]]:
+    """Every full date in ``text[start:end]`` as (start, end, date), in order."""
+    end = len(text) if end is None else end
+    found: list[tuple[int, int, dt.date]] = []
     for pattern in (DAY_MONTH_YEAR, NUMERIC_DATE, ISO_DATE):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, start, end):
             day = date_at(match)
             if day is not None:
-                found.append((match.start(), day))
+                found.append((match.start(), match.end(), day))
     return sorted(found)
+
+
+def calendar_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text[start:end]`` that are dates, financial years or years, not figures."""
+    end = len(text) if end is None else end
+    spans = [(a, b) for a, b, _ in find_dates(text, start, end)]
+    spans += [m.span() for m in FINANCIAL_YEAR.finditer(text, start, end)]
+    spans += [m.span() for m in YEAR.finditer(text, start, end)]
+    return spans
 
 
 def find_financial_years(text: str) -> list[tuple[re.Match[str], Period]]:
@@ -127,7 +137,7 @@ def parse_period(text: str) -> Period | None:
     day = parse_date(value)
     if day is None:
         dates = find_dates(value)
-        day = dates[0][1] if dates else None
+        day = dates[0][2] if dates else None
     if day is not None:
         return Period(None, day, day.isoformat())
     years = find_financial_years(value)

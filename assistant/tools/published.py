@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..types import Document, KpiObservation, Page
 from .areas import canonical_area, find_areas
 from .catalogue import CATALOGUE, Catalogue, Metric
-from .periods import DAY_MONTH, FINANCIAL_YEAR, YEAR, Period, find_dates, find_financial_years, parse_period
+from .periods import DAY_MONTH, Period, calendar_spans, find_dates, find_financial_years, parse_period
 
 _NUMBER = re.compile(
     r"(?<![\w.,/£-])(?P<pound>£\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -51,7 +51,7 @@ _NOT_A_COUNT_AFTER = re.compile(
 )
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\bage[ds]?|\bunder|\bover|\bsection|\bno\.?|\bpage|\bparagraph|\bpara\.?|\bappendix|\bitem|\bkey stage|\bks|"
-    r"\bstage|\byear|\bgrade|\blevel|\btier|\bphase|\bclause|\bv)\s*$",
+    r"\bstage|\byear|\bgrade|\blevel|\btier|\bphase|\bclause)\s*$",
     re.IGNORECASE,
 )
 # Words that make the next figure a comparison, not the council's own figure.
@@ -66,21 +66,20 @@ _COMPARATOR = re.compile(
 # What may follow "N children in care": a date, a linking verb, punctuation, the end.
 _COUNT_TRAILER = re.compile(
     r"\s*(?:$|[.,;:)\]–-]|\((?!\s*(?:aged|under|over))|(?:at|on|as\s+at|as\s+of|was|were|is|are|has|have|had|"
-    r"compared|which|representing|this|and\s+\d)\b|in\s+(?:the\s+care\s+of\b|care\b|{areas})\b)",
+    r"compared|which|representing|this)\b|in\s+(?:the\s+care\s+of|care|leicestershire|leicester|the\s+county|"
+    r"the\s+city)\b)",
     re.IGNORECASE,
 )
-_AREA_WORDS = r"leicestershire|leicester|the\s+county|the\s+city"
-_COUNT_TRAILER = re.compile(_COUNT_TRAILER.pattern.replace("{areas}", _AREA_WORDS), re.IGNORECASE)
 _FILLER = re.compile(r"^(?:\s+(?!of\b|than\b|and\b|or\b)[A-Za-z’']+){0,3}\s+$", re.IGNORECASE)
 _LINK_BEFORE_NUMBER = re.compile(r"(?:\b(?:was|were|is|are|stood\s+at|totalled|totaled|reached|of)|[:=–-])\s*$", re.IGNORECASE)
 _NUMBER_OF = re.compile(r"\b(?:number|total)\s+of\s+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(£])")
-_BULLET_LINE = re.compile(r"[ \t]*(?:[-•·▪*]|\(?[ivx]{1,4}\)|[a-z][.)])\s")
-_HEADING_LINE = re.compile(r"[ \t]*\d+(?:\.\d+)*\.?[ \t]+[A-Z][^.!?]{0,80}$")
+_BULLET_LINE = re.compile(r"\s*(?:[-•·▪*]|\(?[ivx]{1,4}\)|[a-z][.)])\s")
+_HEADING_LINE = re.compile(r"\s*\d+(?:\.\d+)*\.?[^\S\n]+[A-Z][^.!?]{0,80}$")
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+", re.IGNORECASE)
 _ROW = re.compile(
-    r"^[ \t]*(?:[-•·▪*][ \t]*)?(?P<period>(?:19|20)\d\d(?:[ \t]?[-/–][ \t]?(?:19|20)?\d\d)?)[ \t]*[-–—:][ \t]*"
-    r"(?P<value>£?[ \t]?\d[\d,]*(?:\.\d+)?(?:[ \t]?%)?)(?P<rest>[^\n\d]*)$",
+    r"^[^\S\n]*(?:[-•·▪*][^\S\n]*)?(?P<period>(?:19|20)\d\d(?:[^\S\n]?[-/–][^\S\n]?(?:19|20)?\d\d)?)"
+    r"[^\S\n]*[-–—:][^\S\n]*(?P<value>£?[^\S\n]?\d[\d,]*(?:\.\d+)?(?:[^\S\n]?%)?)(?P<rest>[^\n\d]*)$",
     re.MULTILINE,
 )
 
@@ -107,14 +106,10 @@ class _Found:
 def _numbers(text: str, start: int = 0, end: int | None = None) -> list[_Number]:
     """Figures in ``text[start:end]`` with their unit; dates, periods and years are skipped."""
     end = len(text) if end is None else end
-    calendar_spans = [(m.start(), m.end()) for m in FINANCIAL_YEAR.finditer(text, start, end)]
-    calendar_spans += [(m.start(), m.end()) for m in YEAR.finditer(text, start, end)]
-    calendar_spans += [(s, s + 1) for s, _ in find_dates(text[start:end])]
-    date_spans = [(start + s, start + s + len(m.group(0))) for s, m in _date_matches(text[start:end])]
-    calendar_spans += date_spans
+    not_figures = calendar_spans(text, start, end)
     found: list[_Number] = []
     for match in _NUMBER.finditer(text, start, end):
-        if any(a <= match.start("num") < b for a, b in calendar_spans):
+        if any(a <= match.start("num") < b for a, b in not_figures):
             continue
         raw = match.group("num").replace(",", "")
         value = float(raw)
@@ -142,14 +137,6 @@ def _numbers(text: str, start: int = 0, end: int | None = None) -> list[_Number]
     return found
 
 
-def _date_matches(text: str) -> Iterator[tuple[int, re.Match[str]]]:
-    from .periods import DAY_MONTH_YEAR, ISO_DATE, NUMERIC_DATE
-
-    for pattern in (DAY_MONTH_YEAR, NUMERIC_DATE, ISO_DATE):
-        for match in pattern.finditer(text):
-            yield match.start(), match
-
-
 def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     """``text[start:end]`` cut at ``pattern``; spans trimmed of surrounding whitespace."""
     spans: list[tuple[int, int]] = []
@@ -169,22 +156,47 @@ def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tu
     return trimmed
 
 
+def _blank_runs_per_break(lines: list[str]) -> int:
+    """Blank lines that end a paragraph: 1, or 2 on pages that put a blank line after
+    every wrapped line (some PDF and DOCX extractors do)."""
+    runs: list[int] = []
+    run = 0
+    for line in lines:
+        if line.strip():
+            if run:
+                runs.append(run)
+            run = 0
+        else:
+            run += 1
+    non_blank = sum(1 for line in lines if line.strip())
+    return 2 if non_blank >= 4 and runs.count(1) >= 0.5 * non_blank else 1
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a page. Blank lines, lines ending in a colon, numbered headings
-    and bullet lines end a block; within a block, sentences end at . ! or ?."""
+    """Sentence spans of a page. Paragraph breaks, lines ending in a colon, numbered
+    headings and bullet lines end a block; within a block, sentences end at . ! or ?."""
+    lines = text.splitlines(keepends=True)
+    needed = _blank_runs_per_break(lines)
     blocks: list[tuple[int, int]] = []
-    block_start = 0
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    block_start = offset = blank_run = 0
+    for line in lines:
         body = line.strip()
         line_end = offset + len(line)
-        if not body or _BULLET_LINE.match(line):
-            if offset > block_start:
+        if not body:
+            blank_run += 1
+            if blank_run == needed and offset > block_start:
                 blocks.append((block_start, offset))
-            block_start = line_end if not body else offset
-        elif body.endswith(":") or _HEADING_LINE.match(line.rstrip("\r\n")):
-            blocks.append((block_start, line_end))
-            block_start = line_end
+                block_start = line_end
+            elif blank_run >= needed:
+                block_start = line_end
+        else:
+            blank_run = 0
+            if _BULLET_LINE.match(line):
+                blocks.append((block_start, offset))
+                block_start = offset
+            if body.endswith(":") or _HEADING_LINE.match(line.rstrip("\r\n")):
+                blocks.append((block_start, line_end))
+                block_start = line_end
         offset = line_end
     blocks.append((block_start, len(text)))
     spans: list[tuple[int, int]] = []
@@ -206,11 +218,10 @@ class _PageReader:
     # --- dates ------------------------------------------------------------------
     def _period_near(self, start: int, end: int, anchor: int, metric: Metric) -> tuple[Period, bool] | None:
         """The period of a figure at ``anchor`` in the sentence ``text[start:end]``."""
-        sentence = self.text[start:end]
-        dates = find_dates(sentence)
-        years = find_financial_years(sentence)
+        dates = find_dates(self.text, start, end)
+        years = find_financial_years(self.text[start:end])
         if dates:
-            nearest = min(dates, key=lambda d: abs(start + d[0] - anchor))[1]
+            nearest = min(dates, key=lambda d: abs(d[0] - anchor))[2]
             return Period(None, nearest, nearest.isoformat()), True
         if len({p for _, p in years}) == 1:
             return years[0][1], True
@@ -230,12 +241,15 @@ class _PageReader:
             sentence = self.text[start:end]
             if any(area != self.area for area in find_areas(sentence)):
                 continue
-            yield from self._counts(start, end)
-            for clause_start, clause_end in _spans(self.text, _CLAUSE_BREAK, start, end):
-                yield from self._measures(start, end, clause_start, clause_end)
+            numbers = _numbers(self.text, start, end)
+            units = {n.unit for n in numbers}
+            if "count" in units:
+                yield from self._counts(start, end, numbers)
+            if units - {"count", "decimal"}:
+                for clause_start, clause_end in _spans(self.text, _CLAUSE_BREAK, start, end):
+                    yield from self._measures(start, end, clause_start, clause_end)
 
-    def _counts(self, start: int, end: int) -> Iterator[_Found]:
-        numbers = _numbers(self.text, start, end)
+    def _counts(self, start: int, end: int, numbers: list[_Number]) -> Iterator[_Found]:
         counts = [n for n in numbers if n.unit == "count"]
         for metric in self.catalogue.metrics:
             if metric.unit != "count":
@@ -265,8 +279,8 @@ class _PageReader:
         if after and after[0].unit == "count" and _NUMBER_OF.search(self.text[start : synonym.start()]):
             number = after[0]
             gap = self.text[synonym.end() : number.start]
-            for _, date_match in _date_matches(gap):
-                gap = gap.replace(date_match.group(0), " ")
+            for date_start, date_end, _ in reversed(find_dates(gap)):
+                gap = gap[:date_start] + " " + gap[date_end:]
             if len(gap) <= 60 and not re.search(r"\d", gap) and _LINK_BEFORE_NUMBER.search(gap):
                 return number
         return None
@@ -281,7 +295,7 @@ class _PageReader:
         clause = self.text[clause_start:clause_end]
         sentence = self.text[start:end]
         numbers = _numbers(self.text, clause_start, clause_end)
-        for unit in ("percent", "rate_per_10k", "gbp", "fte"):
+        for unit in {n.unit for n in numbers} - {"count", "decimal"}:
             named = [
                 m for m in self.catalogue.metrics
                 if m.unit == unit and m.synonym_pattern.search(clause) and m.mentioned_in(sentence)

@@ -1,0 +1,263 @@
+"""The composer: question in, verified and cited Answer out (streamed).
+
+One job: run one turn. Read the question in the light of the conversation (follow-ups
+rewritten deterministically), search, call a KPI tool when the router maps the
+question to one, compose (extractive by default, an LLM when ``llm_provider`` says
+so), run the grounding check on whatever was composed, and stream events:
+
+    {"event": "status", "data": "Searching the papers..."}
+    {"event": "token",  "data": "text piece"}            # LLM tokens or extractive text
+    {"event": "answer", "data": Answer}                   # always last
+
+Token events show progress; the ``answer`` event carries the checked text, which
+may be shorter than the tokens streamed (unsupported sentences removed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ..config import LOCAL_OPERATOR, Principal, Settings
+from ..errors import ProviderError, ToolError
+from ..types import Answer, Citation, Hit, SearchFilters, ToolCall
+from .extractive import FIGURE_THRESHOLD, TEXT_THRESHOLD, Draft, ExtractiveComposer, citation_for, refusal_text
+from .followup import rewrite, standalone_history
+from .grounding import Grounded, GroundingCheck, split_sentences
+from .lexicon import council_id, expansions
+from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
+from .providers.base import LlmProvider, get_provider
+from .question import QuestionFrame, parse_question
+from .tooling import call_tool, describe
+
+SEARCH_K = 10
+MAX_LLM_SOURCES = 4
+MAX_RELATED = 3
+_REFUSAL = re.compile(r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.I)
+
+
+class Composer:
+    """Answers questions over an index and a KPI store.
+
+    >>> composer = Composer(settings, index=index, kpis=kpis)
+    >>> composer.answer("How many children were in care in Leicestershire on 31 March 2020?").found
+    True
+    """
+
+    def __init__(self, settings: Settings, *, index: Any, kpis: Any = None) -> None:
+        self.settings = settings
+        self.index = index
+        self.kpis = kpis
+        self._provider: LlmProvider | None = None
+        self._provider_loaded = False
+
+    # --- parts ----------------------------------------------------------------------
+    @property
+    def extractive(self) -> ExtractiveComposer:
+        if not hasattr(self, "_extractive"):
+            self._extractive = ExtractiveComposer(self.index.docstore)
+        return self._extractive
+
+    @property
+    def grounding(self) -> GroundingCheck:
+        if not hasattr(self, "_grounding"):
+            self._grounding = GroundingCheck(self.index.docstore)
+        return self._grounding
+
+    @property
+    def provider(self) -> LlmProvider | None:
+        """The configured LLM provider (None for the extractive default)."""
+        if not self._provider_loaded:
+            self._provider = get_provider(self.settings)
+            self._provider_loaded = True
+        return self._provider
+
+    def warm_up(self) -> None:
+        """Load the LLM (if any) now rather than on the first question."""
+        if self.provider is not None:
+            try:
+                self.provider.warm_up()
+            except ProviderError:
+                pass  # reported, with the extractive fallback, on the first question
+
+    # --- one turn -----------------------------------------------------------------
+    def answer(
+        self, question: str, *, history: Sequence[tuple[str, Answer]] = (), principal: Principal = LOCAL_OPERATOR
+    ) -> Answer:
+        """The final Answer of :meth:`stream`."""
+        result: Answer | None = None
+        for event in self.stream(question, history=list(history), principal=principal):
+            if event["event"] == "answer":
+                result = event["data"]
+        assert result is not None
+        return result
+
+    def stream(
+        self, question: str, *, history: list[tuple[str, Answer]], principal: Principal
+    ) -> Iterator[dict[str, Any]]:
+        """Events of one turn; the last is ``{"event": "answer", "data": Answer}``."""
+        standalone = rewrite(question, standalone_history([q for q, _ in history]))
+        notes: list[str] = []
+        if standalone != question:
+            notes.append(f"Read as: {standalone}")
+            yield {"event": "status", "data": f"Reading the question as: {standalone}"}
+        frame = parse_question(standalone)
+
+        yield {"event": "status", "data": "Searching the papers..."}
+        hits = self._search(standalone, principal)
+        tool_call = self._tool(standalone, notes)
+        draft = self.extractive.compose(frame, hits)
+        titles = {h.doc_id: h.title for h in hits}
+        tool_text, tool_citations = ("", [])
+        if tool_call is not None:
+            tool_text, tool_citations = describe(tool_call, len(draft.citations) + 1, titles)
+        tool_calls = [tool_call] if tool_call is not None else []
+
+        provider = self.provider
+        evidence = draft.found or bool(tool_citations)
+        if provider is not None and evidence:
+            yield {"event": "status", "data": "Writing the answer..."}
+            answer = yield from self._llm_turn(provider, frame, draft, tool_text, tool_citations, tool_calls, notes)
+        else:
+            answer = self._extractive_answer(frame, draft, tool_text, tool_citations, tool_calls, notes)
+            yield from _chunks(answer.answer)
+        if not answer.found:
+            answer = answer.model_copy(update={"related": related_documents(hits, frame)})
+        yield {"event": "answer", "data": answer}
+
+    # --- steps ----------------------------------------------------------------------
+    def _search(self, question: str, principal: Principal) -> list[Hit]:
+        query = " ".join([question, *expansions(question)])
+        return list(self.index.search(query, filters=SearchFilters(), k=SEARCH_K, principal=principal))
+
+    def _tool(self, question: str, notes: list[str]) -> ToolCall | None:
+        try:
+            return call_tool(self.kpis, question)
+        except ToolError as exc:
+            notes.append(f"KPI figures unavailable: {exc.detail}")
+            return None
+
+    def _extractive_answer(
+        self,
+        frame: QuestionFrame,
+        draft: Draft,
+        tool_text: str,
+        tool_citations: list[Citation],
+        tool_calls: list[ToolCall],
+        notes: list[str],
+        *,
+        mode: str = "extractive",
+        removed: Iterable[str] = (),
+    ) -> Answer:
+        text = " ".join(filter(None, [draft.text if draft.found else "", tool_text])) or draft.text
+        citations = [*(draft.citations if draft.found else []), *tool_citations]
+        grounded = self.grounding.check(text, citations, tool_calls=tool_calls, allowed=[frame.text])
+        had_evidence = draft.found or bool(tool_citations)
+        found = had_evidence and bool(grounded.citations)
+        if had_evidence and not found:
+            # Everything failed the check: refuse rather than show an unverified figure.
+            grounded = Grounded(refusal_text(frame, draft.rejections), [], grounded.removed, grounded.dropped_citations)
+        return _answer(grounded, found, tool_calls, mode, [*removed, *grounded.removed], notes)
+
+    def _llm_turn(
+        self,
+        provider: LlmProvider,
+        frame: QuestionFrame,
+        draft: Draft,
+        tool_text: str,
+        tool_citations: list[Citation],
+        tool_calls: list[ToolCall],
+        notes: list[str],
+    ) -> Iterator[dict[str, Any]]:
+        sources = self._sources(frame, draft, tool_citations, tool_text)
+        messages = build_messages(frame.text, sources)
+        pieces: list[str] = []
+        try:
+            for piece in generate(provider, messages, max_tokens=self.settings.llm_max_tokens):
+                pieces.append(piece)
+                yield {"event": "token", "data": piece}
+        except ProviderError as exc:
+            notes.append(f"The language model failed ({exc.detail}); showing the extractive answer.")
+            return self._extractive_answer(frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback")
+
+        reply = attach_markers("".join(pieces).strip(), sources)
+        kept: list[str] = []
+        off_source: list[str] = []
+        for sentence in split_sentences(reply):
+            (kept if supported_by_terms(sentence, sources) else off_source).append(sentence)
+        citations = [s.citation for s in sources]
+        grounded = self.grounding.check(" ".join(kept), citations, tool_calls=tool_calls)
+        removed = [*off_source, *grounded.removed]
+        usable = bool(grounded.citations) and not _REFUSAL.search(grounded.text)
+        if frame.wants_figure:
+            usable = usable and any(
+                f.kind in ("number", "money", "percent") and not f.is_year
+                for f in _claimed_figures(grounded.text)
+            )
+        if not usable:
+            notes.append("The language model's answer could not be verified against the papers; showing the extractive answer.")
+            return self._extractive_answer(
+                frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback", removed=removed
+            )
+        grounded.removed = removed
+        return _answer(grounded, True, tool_calls, f"llm:{provider.name}", removed, notes)
+
+    def _sources(
+        self, frame: QuestionFrame, draft: Draft, tool_citations: list[Citation], tool_text: str
+    ) -> list[Source]:
+        threshold = FIGURE_THRESHOLD if frame.wants_figure else TEXT_THRESHOLD
+        sources: list[Source] = []
+        for candidate in draft.candidates:
+            if len(sources) >= MAX_LLM_SOURCES:
+                break
+            if candidate.score < threshold or any(s.citation.quote == candidate.quote for s in sources):
+                continue
+            sources.append(Source(citation_for(len(sources) + 1, candidate), candidate.quote))
+        tool_sentences = {int(m): s for s in split_sentences(tool_text) for m in re.findall(r"\[(\d+)\]", s)}
+        for citation in tool_citations:
+            n = len(sources) + 1
+            text = re.sub(r"\s*\[\d+\]", "", tool_sentences.get(citation.n, citation.quote))
+            sources.append(Source(citation.model_copy(update={"n": n}), f"{text} {citation.quote}"))
+        return sources
+
+
+def _claimed_figures(text: str) -> list[Any]:
+    from .grounding import answer_figures
+
+    return answer_figures(text)
+
+
+def _answer(
+    grounded: Grounded, found: bool, tool_calls: list[ToolCall], mode: str, removed: Sequence[str], notes: list[str]
+) -> Answer:
+    return Answer(
+        answer=grounded.text,
+        found=found,
+        citations=grounded.citations,
+        tool_calls=tool_calls,
+        verified=not removed and not grounded.dropped_citations,
+        mode=mode,
+        removed=list(removed),
+        notes=list(notes),
+    )
+
+
+def _chunks(text: str, words: int = 8) -> Iterator[dict[str, Any]]:
+    """The extractive answer as a few token events (the UI shows text as it arrives)."""
+    parts = re.findall(r"\S+\s*", text)
+    for i in range(0, len(parts), words):
+        yield {"event": "token", "data": "".join(parts[i : i + words])}
+
+
+def related_documents(hits: Sequence[Hit], frame: QuestionFrame) -> list[Hit]:
+    """The closest documents (one hit each), the asked council's first."""
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.doc_id not in best:
+            best[hit.doc_id] = hit
+    ordered = sorted(
+        best.values(),
+        key=lambda h: (0 if (council_id(h.council) in frame.councils) else 1, -h.score),
+    )
+    return ordered[:MAX_RELATED]

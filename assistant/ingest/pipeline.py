@@ -1,0 +1,336 @@
+"""Ingest: files and folders in, indexed documents and per-file results out.
+
+    >>> pipeline = IngestPipeline(settings, index, kpis=kpis)
+    >>> [r.status for r in pipeline.ingest([Path("corpus")])]
+    ['indexed', 'indexed', 'indexed', 'indexed', 'indexed']
+    >>> [r.status for r in pipeline.ingest([Path("corpus")])]
+    ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']
+
+For each file: hash its bytes; skip it when the index already holds exactly this
+version (``unchanged``); otherwise read, extract metadata and chunk it (in worker
+processes, one file per task), then hand it to the index, one document at a time,
+which replaces any earlier version under the same ``doc_id`` (``updated``). A file
+that cannot be read becomes ``failed`` with a one-line reason and the batch goes on.
+
+Folders are walked recursively. Hidden files, ``README.md``, ``manifest.*`` and
+anything under a ``kpis/`` folder (KPI data, not papers) are passed over, as are
+files no reader handles; a file named explicitly with an unsupported type fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..config import Settings
+from ..errors import AssistantError, ConfigError, EmptyDocument, IngestError, UnreadableFile
+from ..types import Chunk, Document, IngestResult, IngestStatus, Page
+from .chunking import Chunker
+from .metadata import (
+    MANIFEST_NAMES,
+    apply_overrides,
+    doc_id_for,
+    extract_metadata,
+    find_manifest,
+    load_manifest,
+)
+from .readers import read_file, reader_for, supported_extensions
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_NAMES = frozenset({"readme.md", *MANIFEST_NAMES})
+SKIPPED_FOLDERS = frozenset({"kpis"})
+
+
+class _DocumentStore(Protocol):
+    def content_hash(self, doc_id: str) -> str | None: ...
+
+    def get_document(self, doc_id: str) -> Document | None: ...
+
+
+class IndexLike(Protocol):
+    """What ingest needs from ``retrieval.index.Index``."""
+
+    @property
+    def docstore(self) -> _DocumentStore: ...
+
+    def add(self, document: Document, chunks: Sequence[Chunk]) -> None: ...
+
+    def remove(self, doc_id: str) -> bool: ...
+
+    def finalize(self) -> None: ...
+
+
+class KpiSink(Protocol):
+    """What ingest needs from ``tools.kpi_store.KpiStore``: published figures per document."""
+
+    def replace_published(self, document: Document) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One file to read and chunk (picklable: it crosses into worker processes)."""
+
+    order: int
+    path: Path
+    doc_id: str
+    content_hash: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    previous_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    job: _Job
+    document: Document | None = None
+    chunks: tuple[Chunk, ...] = ()
+    reason: str | None = None
+    seconds: float = 0.0
+
+
+def prepare(job: _Job, settings: Settings) -> _Prepared:
+    """Read, describe and chunk one file. Runs in a worker process; never raises."""
+    started = time.perf_counter()
+    try:
+        raw = read_file(job.path)
+        meta = apply_overrides(extract_metadata(raw, job.path), job.overrides)
+        document = Document(
+            doc_id=job.doc_id,
+            source=job.path.name,
+            path=str(job.path),
+            content_hash=job.content_hash,
+            meta=meta,
+            pages=tuple(Page(number=n, text=text) for n, text in enumerate(raw.pages, start=1)),
+            paginated=raw.paginated,
+        )
+        chunks = Chunker(settings).chunk(document)
+        if not chunks:
+            raise EmptyDocument(job.path, "no text left once blank and boilerplate pages are removed")
+    except AssistantError as exc:
+        return _Prepared(job, reason=_reason(exc), seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug or library failure on one file must not sink the batch
+        logger.exception("could not prepare %s", job.path)
+        return _Prepared(job, reason=f"could not be read ({type(exc).__name__}: {exc})",
+                         seconds=time.perf_counter() - started)
+    return _Prepared(job, document, tuple(chunks), seconds=time.perf_counter() - started)
+
+
+class IngestPipeline:
+    """Turns files into indexed documents; see the module docstring."""
+
+    def __init__(self, settings: Settings, index: IndexLike, kpis: KpiSink | None = None) -> None:
+        if settings.ingest_workers < 1:
+            raise ValueError("ingest_workers must be at least 1")
+        self.settings = settings
+        self.index = index
+        self.kpis = kpis
+        self._manifests: dict[Path, dict[str, dict[str, Any]]] = {}
+
+    # --- public -------------------------------------------------------------------
+
+    def ingest(
+        self, paths: list[Path], *, progress: bool = False, access: str | None = None
+    ) -> list[IngestResult]:
+        """Ingest files and folders; one result per file, in the order found.
+
+        ``access`` labels every document whose manifest entry does not set one.
+        """
+        results: dict[int, IngestResult] = {}
+        jobs: list[_Job] = []
+        claimed: dict[str, Path] = {}  # doc_id -> file, to catch two files with one id
+        for order, (path, root) in enumerate(self._expand(paths)):
+            if root is None:
+                results[order] = _failed(path, "no such file or folder")
+                continue
+            try:
+                job = self._plan(order, path, root, access)
+            except (IngestError, ConfigError) as exc:  # unreadable file, or a bad manifest entry for it
+                results[order] = _failed(path, _reason(exc))
+                continue
+            if (other := claimed.setdefault(job.doc_id, path)) != path:
+                results[order] = _failed(path, f"same document id {job.doc_id!r} as {other.name}; rename one")
+            elif self._unchanged(job):
+                results[order] = IngestResult(path=str(path), source=path.name, status="unchanged",
+                                              doc_id=job.doc_id)
+            else:
+                jobs.append(job)
+        with _Progress(progress, total=len(jobs)) as bar:
+            added = False
+            for prepared in self._prepare_all(jobs):
+                results[prepared.job.order] = result = self._store(prepared)
+                added = added or result.status in ("indexed", "updated")
+                bar.advance(prepared.job.path.name)
+            if added:
+                self.index.finalize()
+        return [results[order] for order in sorted(results)]
+
+    def purge(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove documents from the index; returns the ids that were there."""
+        removed = [doc_id for doc_id in doc_ids if self.index.remove(doc_id)]
+        if removed:
+            self.index.finalize()
+        return removed
+
+    # --- planning -----------------------------------------------------------------
+
+    def _expand(self, paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
+        """(file, folder it was found in) for every file to consider; (path, None) if missing."""
+        found: list[tuple[Path, Path | None]] = []
+        seen: set[Path] = set()
+        for given in paths:
+            path = Path(given).expanduser().resolve()
+            candidates: list[tuple[Path, Path | None]]
+            if path.is_dir():
+                candidates = [(file, path) for file in sorted(path.rglob("*")) if self._wanted(file, path)]
+            elif path.is_file():
+                candidates = [(path, path.parent)]
+            else:
+                candidates = [(path, None)]
+            for file, root in candidates:
+                if file not in seen:
+                    seen.add(file)
+                    found.append((file, root))
+        return found
+
+    @staticmethod
+    def _wanted(file: Path, root: Path) -> bool:
+        relative = file.relative_to(root)
+        if not file.is_file() or any(part.startswith(".") for part in relative.parts):
+            return False
+        if file.name.lower() in SKIPPED_NAMES or SKIPPED_FOLDERS & {p.lower() for p in relative.parts[:-1]}:
+            return False
+        if file.suffix.lower() not in supported_extensions():
+            logger.info("skipping %s: no reader for %s files", file, file.suffix or "extension-less")
+            return False
+        return True
+
+    def _plan(self, order: int, path: Path, root: Path, access: str | None) -> _Job:
+        reader_for(path)  # unsupported types fail here, before the file is even hashed
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as exc:
+            raise UnreadableFile(path, f"could not be read ({exc.strerror or exc})") from exc
+        overrides = dict(self._overrides(path, root))
+        if access is not None:
+            overrides.setdefault("access", access)
+        doc_id = doc_id_for(path)
+        return _Job(order, path, doc_id, digest.hexdigest(), overrides, self.index.docstore.content_hash(doc_id))
+
+    def _unchanged(self, job: _Job) -> bool:
+        """Same bytes and, when a manifest or caller sets fields, the same values for those."""
+        if job.previous_hash != job.content_hash:
+            return False
+        if not job.overrides:
+            return True
+        stored = self.index.docstore.get_document(job.doc_id)
+        if stored is None:
+            return False
+        wanted = apply_overrides(stored.meta, job.overrides)
+        return wanted == stored.meta
+
+    def _overrides(self, path: Path, root: Path) -> dict[str, Any]:
+        """Manifest fields for ``path``: settings.manifest, then the folder's own manifest."""
+        merged: dict[str, Any] = {}
+        sources = [self.settings.manifest] if self.settings.manifest else []
+        sources += [find_manifest(folder) for folder in dict.fromkeys((root, path.parent))]
+        for manifest in filter(None, sources):
+            manifest = Path(manifest).resolve()
+            if manifest not in self._manifests:
+                self._manifests[manifest] = load_manifest(manifest)
+            merged.update(self._manifests[manifest].get(path.name, {}))
+        return merged
+
+    # --- work -----------------------------------------------------------------------
+
+    def _prepare_all(self, jobs: list[_Job]) -> Iterator[_Prepared]:
+        """Prepared files as they finish: in worker processes, or here for a single file."""
+        workers = min(self.settings.ingest_workers, len(jobs))
+        if workers <= 1:
+            yield from (prepare(job, self.settings) for job in jobs)
+            return
+        # "spawn": the parent may hold model threads (torch, onnxruntime) that fork would copy.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures: dict[Future[_Prepared], _Job] = {pool.submit(prepare, job, self.settings): job for job in jobs}
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker died (out of memory, killed)
+                    logger.error("worker failed on %s", futures[future].path, exc_info=True)
+                    yield _Prepared(futures[future], reason=f"reader process failed ({type(exc).__name__})")
+
+    def _store(self, prepared: _Prepared) -> IngestResult:
+        job, document = prepared.job, prepared.document
+        if document is None:
+            return _failed(job.path, prepared.reason or "could not be read", doc_id=job.doc_id,
+                           seconds=prepared.seconds)
+        started = time.perf_counter()
+        try:
+            self.index.add(document, list(prepared.chunks))
+        except Exception as exc:  # one document the index refuses must not stop the others
+            logger.exception("indexing %s failed", job.path)
+            return _failed(job.path, f"could not be indexed ({exc})", doc_id=job.doc_id,
+                           seconds=prepared.seconds + time.perf_counter() - started)
+        if self.kpis is not None:
+            try:
+                self.kpis.replace_published(document)
+            except Exception:  # published figures are a bonus; the paper is indexed regardless
+                logger.exception("could not record published KPI figures from %s", job.path)
+        status: IngestStatus = "updated" if job.previous_hash else "indexed"
+        return IngestResult(
+            path=str(job.path),
+            source=document.source,
+            status=status,
+            doc_id=document.doc_id,
+            title=document.title,
+            doc_type=document.meta.doc_type,
+            pages=len(document.pages),
+            chunks=len(prepared.chunks),
+            seconds=round(prepared.seconds + time.perf_counter() - started, 3),
+        )
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self._bar: Any = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("[bold]ingest[/] {task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True))
+            self._task = self._bar.add_task("", total=total)
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, name: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=name)
+
+
+def _reason(exc: AssistantError) -> str:
+    return exc.reason if isinstance(exc, IngestError) else exc.detail
+
+
+def _failed(path: Path, reason: str, *, doc_id: str | None = None, seconds: float = 0.0) -> IngestResult:
+    return IngestResult(path=str(path), source=path.name, status="failed", doc_id=doc_id, reason=reason,
+                        seconds=round(seconds, 3))

@@ -1,0 +1,206 @@
+"""The ingest pipeline: batch rules against a small in-test index, then the real Index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from assistant.config import LOCAL_OPERATOR, Settings
+from assistant.ingest.pipeline import IngestPipeline
+from assistant.types import Chunk, Document, SearchFilters
+
+from .conftest import CORPUS, FILES
+
+FOI_DOCX = CORPUS / "foi-2015-leicester-city-looked-after-children.docx"
+FOI_PDF = CORPUS / "foi-leicester-city-lac-residential-placements.pdf"
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.documents: dict[str, Document] = {}
+
+    def content_hash(self, doc_id: str) -> str | None:
+        document = self.documents.get(doc_id)
+        return document.content_hash if document else None
+
+    def get_document(self, doc_id: str) -> Document | None:
+        return self.documents.get(doc_id)
+
+
+class _Index:
+    """Only the batch logic is under test here; the real Index is used further down."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.docstore = _Store()
+        self.chunks: dict[str, list[Chunk]] = {}
+        self.adds: list[str] = []
+        self.finalized = 0
+        self.refuse = refuse
+
+    def add(self, document: Document, chunks: Sequence[Chunk]) -> None:
+        if document.doc_id == self.refuse:
+            raise RuntimeError("disk full")
+        self.adds.append(document.doc_id)
+        self.docstore.documents[document.doc_id] = document
+        self.chunks[document.doc_id] = list(chunks)
+
+    def remove(self, doc_id: str) -> bool:
+        self.chunks.pop(doc_id, None)
+        return self.docstore.documents.pop(doc_id, None) is not None
+
+    def finalize(self) -> None:
+        self.finalized += 1
+
+
+class _Kpis:
+    def __init__(self, fail: bool = False) -> None:
+        self.seen: list[str] = []
+        self.fail = fail
+
+    def replace_published(self, document: Document) -> None:
+        self.seen.append(document.doc_id)
+        if self.fail:
+            raise ValueError("no KPI table in this paper")
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", ingest_workers=2)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """Two real papers, a text note, every broken file, and things a walk must pass over."""
+    root = tmp_path / "papers"
+    (root / "kpis").mkdir(parents=True)
+    shutil.copy(FOI_DOCX, root)
+    shutil.copy(FOI_PDF, root)
+    shutil.copytree(FILES / "broken", root / "broken")
+    (root / "note.txt").write_text("Care leavers are exempt from council tax until 25.\n", encoding="utf-8")
+    (root / "README.md").write_text("# About these papers\n", encoding="utf-8")
+    (root / ".hidden.txt").write_text("secret\n", encoding="utf-8")
+    (root / "kpis" / "children_in_care.csv").write_text("metric,value\ncic,657\n", encoding="utf-8")
+    (root / "kpis" / "readme.txt").write_text("KPI notes\n", encoding="utf-8")
+    return root
+
+
+def _by_source(results: list) -> dict[str, object]:
+    return {r.source: r for r in results}
+
+
+def test_bad_files_fail_with_reasons_while_the_rest_index(settings: Settings, folder: Path) -> None:
+    index = _Index()
+    results = _by_source(IngestPipeline(settings, index).ingest([folder]))
+    assert set(results) == {
+        FOI_DOCX.name, FOI_PDF.name, "note.txt",
+        "binary.txt", "empty.pdf", "encrypted.pdf", "image-only.pdf", "truncated.pdf",
+    }  # README.md, hidden files, kpis/ and the unsupported notes.xyz are not listed
+    assert {name: r.reason for name, r in results.items() if r.status == "failed"} == {
+        "binary.txt": "not a text file (binary content)",
+        "empty.pdf": "empty file (0 bytes)",
+        "encrypted.pdf": "PDF is encrypted",
+        "image-only.pdf": "no extractable text (image-only PDF?)",
+        "truncated.pdf": "corrupt or truncated PDF",
+    }
+    good = results[FOI_PDF.name]
+    assert (good.status, good.doc_id, good.pages) == ("indexed", "foi-leicester-city-lac-residential-placements", 2)
+    assert good.chunks == len(index.chunks[good.doc_id]) > 0
+    assert good.title == "FOI response: Looked After Children placements" and good.doc_type == "foi_response"
+    assert index.finalized == 1
+
+
+def test_reingest_is_unchanged_and_an_edited_file_is_updated(settings: Settings, folder: Path) -> None:
+    index = _Index()
+    pipeline = IngestPipeline(settings, index)
+    pipeline.ingest([folder / "note.txt", folder / FOI_PDF.name])
+    again = pipeline.ingest([folder / "note.txt", folder / FOI_PDF.name])
+    assert [r.status for r in again] == ["unchanged", "unchanged"]
+    assert index.adds == ["note", "foi-leicester-city-lac-residential-placements"] or sorted(index.adds) == sorted(
+        ["note", "foi-leicester-city-lac-residential-placements"]
+    )
+    assert index.finalized == 1  # nothing new, nothing to rebuild
+
+    (folder / "note.txt").write_text("Care leavers are exempt from council tax until 25.\nUpdated.\n", "utf-8")
+    [result] = pipeline.ingest([folder / "note.txt"])
+    assert (result.status, result.doc_id) == ("updated", "note")
+    assert "Updated." in index.chunks["note"][0].text
+
+
+def test_explicit_paths_that_cannot_be_ingested_fail(settings: Settings, folder: Path) -> None:
+    results = IngestPipeline(settings, _Index()).ingest(
+        [folder / "broken" / "notes.xyz", folder / "missing.pdf", folder / "README.md"]
+    )
+    assert [(r.status, r.reason) for r in results[:2]] == [
+        ("failed", "unsupported file type (.xyz); supported: .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt"),
+        ("failed", "no such file or folder"),
+    ]
+    assert results[2].status == "indexed"  # named explicitly, a README is a document like any other
+
+
+def test_two_files_with_one_doc_id_do_not_overwrite_each_other(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "briefing.txt").write_text("First briefing.\n", encoding="utf-8")
+    (tmp_path / "a" / "briefing.md").write_text("Second briefing.\n", encoding="utf-8")
+    results = IngestPipeline(settings, _Index()).ingest([tmp_path / "a"])
+    assert [r.status for r in results] == ["indexed", "failed"]
+    assert results[1].reason == "same document id 'briefing' as briefing.md; rename one" or "same document id" in (
+        results[1].reason or ""
+    )
+
+
+def test_manifest_and_access_label_documents(settings: Settings, folder: Path) -> None:
+    (folder / "manifest.json").write_text(
+        json.dumps({"note.txt": {"title": "Council tax note", "access": "finance"}}), encoding="utf-8"
+    )
+    index = _Index()
+    pipeline = IngestPipeline(settings, index)
+    pipeline.ingest([folder / "note.txt", folder / FOI_PDF.name], access="staff")
+    note = index.docstore.documents["note"].meta
+    assert (note.title, note.access) == ("Council tax note", "finance")  # the manifest entry wins
+    assert index.docstore.documents["foi-leicester-city-lac-residential-placements"].meta.access == "staff"
+
+    (folder / "manifest.json").write_text(json.dumps({"note.txt": {"access": "public"}}), encoding="utf-8")
+    [result] = IngestPipeline(settings, index).ingest([folder / "note.txt"])
+    assert result.status == "updated"  # same bytes, new label: must not be "unchanged"
+    assert index.docstore.documents["note"].meta.access == "public"
+
+
+def test_kpi_failures_never_fail_the_paper(settings: Settings, folder: Path) -> None:
+    kpis = _Kpis(fail=True)
+    [result] = IngestPipeline(settings, _Index(), kpis=kpis).ingest([folder / "note.txt"])
+    assert result.status == "indexed" and kpis.seen == ["note"]
+
+
+def test_an_index_failure_fails_only_that_file(settings: Settings, folder: Path) -> None:
+    index = _Index(refuse="note")
+    results = IngestPipeline(settings, index).ingest([folder / "note.txt", folder / FOI_PDF.name])
+    assert [r.status for r in results] == ["failed", "indexed"]
+    assert results[0].reason == "could not be indexed (disk full)"
+
+
+def test_purge_removes_documents(settings: Settings, folder: Path) -> None:
+    index = _Index()
+    pipeline = IngestPipeline(settings, index)
+    pipeline.ingest([folder / "note.txt"])
+    assert pipeline.purge(["note", "never-indexed"]) == ["note"]
+    assert index.docstore.content_hash("note") is None
+
+
+# --- the real Index ---------------------------------------------------------------
+
+
+def test_real_index_ingest_search_and_reingest(scratch_settings: Settings, folder: Path) -> None:
+    index_module = pytest.importorskip("assistant.retrieval.index")
+    scratch_settings.ensure_home()
+    index = index_module.Index(scratch_settings)
+    pipeline = IngestPipeline(scratch_settings, index)
+    paths = [folder / FOI_DOCX.name, folder / FOI_PDF.name, folder / "broken" / "encrypted.pdf"]
+    assert [r.status for r in pipeline.ingest(paths)] == ["indexed", "indexed", "failed"]
+    hits = index.search("budget for looked after children 2013-14", filters=SearchFilters(), k=3,
+                        principal=LOCAL_OPERATOR)
+    assert any("2013-14 - £26,462,900" in hit.text for hit in hits)
+    assert [r.status for r in pipeline.ingest(paths[:2])] == ["unchanged", "unchanged"]

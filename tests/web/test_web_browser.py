@@ -1,0 +1,136 @@
+"""End to end in real headless Chromium against a real uvicorn server.
+
+Asks a question and watches the answer stream in, opens a citation and finds the
+quote highlighted on its page, searches with a filter, uploads a broken file. The
+chat test also writes docs/screenshot-chat.png.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from web_support import QUESTION
+
+pytestmark = pytest.mark.slow
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-chat.png"
+
+# Counts how often the streaming answer's text grows while the answer is still busy.
+WATCH_STREAM = """
+() => {
+  window.__streamGrowth = 0;
+  const thread = document.getElementById("thread");
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const article = r.target.closest ? r.target.closest("[data-answer]") : r.target.parentElement.closest("[data-answer]");
+      if (article && article.getAttribute("aria-busy") === "true" && r.type === "childList") window.__streamGrowth++;
+    }
+  }).observe(thread, { childList: true, subtree: true, characterData: true });
+}
+"""
+
+
+def ask(page: Any, base: str, question: str) -> None:
+    page.goto(base + "/")
+    page.evaluate(WATCH_STREAM)
+    page.get_by_label("Your question").fill(question)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.wait_for_selector("[data-answer][aria-busy=false]", timeout=120_000)
+
+
+def test_chat_streams_an_answer_and_opens_the_cited_passage(page: Any, live_server: str) -> None:
+    ask(page, live_server, QUESTION)
+    assert page.evaluate("window.__streamGrowth") >= 2  # tokens arrived before the final answer
+    answer = page.locator("[data-answer]").last
+    assert answer.locator(".app-error-summary").count() == 0
+    citation = answer.locator("a.app-cite").first
+    citation.wait_for()
+    assert re.fullmatch(r"\[\d+\]", citation.inner_text())
+    assert page.locator("#status").inner_text().startswith("Answer ready")
+
+    # The same citation as the API sees it: which page, which quote.
+    href = citation.get_attribute("href")
+    assert href and href.startswith("/documents/")
+    cited_page = int(re.search(r"[?&]page=(\d+)", href).group(1))  # type: ignore[union-attr]
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    citation.click()
+    panel = page.locator("#source-panel")
+    mark = panel.locator("mark")
+    mark.wait_for()
+    quote = answer.locator(".app-source__quote").first.inner_text()
+    assert " ".join(mark.inner_text().split()) == " ".join(quote.split())
+    assert f"Page {cited_page} of" in panel.inner_text()
+    assert panel.get_by_role("link", name=re.compile("Open the original")).count() == 1
+
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+
+    # Without the panel: the document view at that page, the quote in <mark>.
+    page.goto(live_server + href)
+    marked = page.locator("mark#quote")
+    assert " ".join(marked.inner_text().split()) == " ".join(quote.split())
+    assert f"Page {cited_page} of" in page.locator("main").inner_text()
+
+
+def test_follow_up_keeps_the_conversation_id(page: Any, live_server: str) -> None:
+    ask(page, live_server, QUESTION)
+    first = page.locator("#conversation_id").input_value()
+    assert first
+    page.get_by_label("Ask a follow-up question").fill("And on 31 March 2019?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.wait_for_function("document.querySelectorAll('[data-answer][aria-busy=false]').length === 2", timeout=120_000)
+    assert page.locator("#conversation_id").input_value() == first
+    assert page.locator(".app-turn").count() == 2
+
+
+def test_not_in_the_papers_is_stated_plainly(page: Any, live_server: str) -> None:
+    ask(page, live_server, "What is the council's policy on potholes in Rutland?")
+    answer = page.locator("[data-answer]").last
+    assert "Not in the papers" in answer.inner_text()
+
+
+def test_search_with_a_filter(page: Any, live_server: str) -> None:
+    page.goto(live_server + "/search")
+    page.get_by_label("Search for").fill("looked after children")
+    page.get_by_label("Document type").select_option("foi_response")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_selector(".app-result")
+    assert "doc_type=foi_response" in page.url
+    tags = page.locator(".app-result .app-tag").all_inner_texts()
+    assert tags and set(tags) == {"FOI response"}
+    assert page.locator(".app-result mark").count() > 0
+
+    page.locator(".app-result__title a").first.click()
+    assert page.locator("#page-text").is_visible()
+    assert page.locator("#page-text mark").count() > 0
+
+
+def test_upload_of_a_bad_file_shows_its_reason(page: Any, live_server: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken-agenda.pdf"
+    broken.write_bytes(b"%PDF-1.7\nthis file was cut short")
+    page.goto(live_server + "/documents")
+    page.get_by_label("Upload a file").set_input_files(str(broken))
+    page.get_by_role("button", name="Add the paper").click()
+    reason = page.locator("#upload-reason")
+    reason.wait_for()
+    assert reason.inner_text().startswith("broken-agenda.pdf: ")
+    assert page.locator(".app-error-summary").evaluate("el => el === document.activeElement")
+    # Nothing was added.
+    documents = httpx.get(live_server + "/api/documents").json()["documents"]
+    assert "broken-agenda.pdf" not in {d["source"] for d in documents}
+
+
+def test_the_pages_work_from_the_keyboard(page: Any, live_server: str) -> None:
+    page.goto(live_server + "/search")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
