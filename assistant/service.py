@@ -82,7 +82,12 @@ class Assistant:
 
     def purge(self, doc_ids: Iterable[str]) -> list[str]:
         with self._lock:
-            return [d for d in doc_ids if self.index.remove(d)]
+            removed = [d for d in doc_ids if self.index.remove(d)]
+            for doc_id in removed:
+                self.kpis.remove_published(doc_id)
+            if removed:
+                self.index.finalize()
+            return removed
 
     def is_indexed(self) -> bool:
         return self.index.docstore.count_documents() > 0

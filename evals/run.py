@@ -275,8 +275,12 @@ class _Run:
             self.errors.append(ErrorRecord("peer_build", None, None, f"reading pages: {_err(exc)}"))
             return
 
-        def embedder() -> Any:  # the index's own, already loaded: same model, no second copy
-            return self.service.index.embedder
+        def embedder() -> Any:
+            # Same model and settings as the index, but an instance of its own per peer:
+            # the query-vector cache must not let one system time another's queries.
+            from assistant.retrieval.embeddings import Embedder
+
+            return Embedder(self.settings)
 
         for name in names:
             self.log(f"building peer {name} over {len(pages)} pages")
@@ -456,6 +460,14 @@ class _Run:
             result.untraced = sorted(str(n) for n in metrics.untraced_figures(answer.answer, sources))
 
 
+def _load_avg() -> float | None:
+    """1-minute load average: latencies on a busy machine are not the machine's speed."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:  # pragma: no cover - not on this platform
+        return None
+
+
 def _tool_text(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -596,6 +608,11 @@ def render_markdown(summary: dict[str, Any]) -> str:
         f"Generated {summary['generated_at']} in {summary['elapsed_s']} s. Corpus `{corpus.get('corpus_dir')}`: "
         f"{corpus.get('documents', '?')} documents, {corpus.get('pages', '?')} pages, "
         f"{corpus.get('chunks', '?')} chunks (ingest {corpus.get('ingest_s')} s: {corpus.get('files')})."
+    )
+    machine = summary.get("machine") or {}
+    out.append(
+        f"Machine: {machine.get('cpus')} CPUs, 1-minute load average {machine.get('load_avg_1m_start')} at start, "
+        f"{machine.get('load_avg_1m_end')} at end (latencies on a loaded machine are inflated)."
     )
     out.append(
         f"Sets: {summary['sets']['search']} search items, {summary['sets']['qa']} QA items "
@@ -772,6 +789,7 @@ def run_report(
 
         service = Assistant(settings)
     started = time.perf_counter()
+    load_start = _load_avg()
     run = _Run(settings, service, sys.stderr.isatty() if progress is None else progress)
 
     search_items: list[SearchItem] = _load_items(search_set or SEARCH_SET, SearchItem.from_json, run.errors)
@@ -807,6 +825,7 @@ def run_report(
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "elapsed_s": round(time.perf_counter() - started, 1),
         "split": split,
+        "machine": {"cpus": os.cpu_count(), "load_avg_1m_start": load_start, "load_avg_1m_end": _load_avg()},
         "settings": settings.public_dump(),
         "corpus": corpus,
         "sets": {"search": len(search_items), "qa": len(qa_items)},

@@ -15,6 +15,7 @@ may be shorter than the tokens streamed (unsupported sentences removed).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -25,13 +26,18 @@ from ..types import Answer, Citation, Hit, SearchFilters, ToolCall
 from .extractive import FIGURE_THRESHOLD, TEXT_THRESHOLD, Draft, ExtractiveComposer, citation_for, refusal_text
 from .followup import rewrite, standalone_history
 from .grounding import Grounded, GroundingCheck, split_sentences
-from .lexicon import council_id, expansions
+from .lexicon import COUNCILS, council_id, expansions
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
 from .providers.base import LlmProvider, get_provider
 from .question import QuestionFrame, parse_question
 from .tooling import call_tool, describe
 
 SEARCH_K = 10
+_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "person": ("name of the person",),
+    "count": ("number of",),
+    "money": ("budget", "£"),
+}
 MAX_LLM_SOURCES = 4
 MAX_RELATED = 3
 _REFUSAL = re.compile(r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.I)
@@ -105,7 +111,7 @@ class Composer:
         frame = parse_question(standalone)
 
         yield {"event": "status", "data": "Searching the papers..."}
-        hits = self._search(standalone, principal)
+        hits = self._search(frame, principal)
         tool_call = self._tool(standalone, notes)
         draft = self.extractive.compose(frame, hits)
         titles = {h.doc_id: h.title for h in hits}
@@ -127,9 +133,26 @@ class Composer:
         yield {"event": "answer", "data": answer}
 
     # --- steps ----------------------------------------------------------------------
-    def _search(self, question: str, principal: Principal) -> list[Hit]:
-        query = " ".join([question, *expansions(question)])
-        return list(self.index.search(query, filters=SearchFilters(), k=SEARCH_K, principal=principal))
+    def _search(self, frame: QuestionFrame, principal: Principal) -> list[Hit]:
+        """Hits for the question, its synonyms and date spellings, and its council's papers.
+
+        Each search is ~10 ms, so recall is bought with a few: the papers write the
+        same fact as "children in care on 31 March 2019" and "LAC number at 31/3/2019".
+        """
+        words = " ".join([frame.text, *expansions(frame.text), *_TYPE_WORDS.get(frame.answer_type, ())])
+        queries: list[tuple[str, SearchFilters]] = [(words, SearchFilters())]
+        variants = period_variants(frame)
+        if variants:
+            queries.append((" ".join([*expansions(frame.text), *variants]), SearchFilters()))
+        for council in sorted(frame.councils):
+            queries.append((words, SearchFilters(council=COUNCILS[council])))
+        merged: dict[str, Hit] = {}
+        for query, filters in queries:
+            for hit in self.index.search(query, filters=filters, k=SEARCH_K, principal=principal):
+                key = hit.chunk_id or f"{hit.doc_id}:{hit.page}:{hit.start}"
+                if key not in merged or merged[key].score < hit.score:
+                    merged[key] = hit
+        return sorted(merged.values(), key=lambda h: -h.score)[: 2 * SEARCH_K]
 
     def _tool(self, question: str, notes: list[str]) -> ToolCall | None:
         try:
@@ -220,6 +243,23 @@ class Composer:
             text = re.sub(r"\s*\[\d+\]", "", tool_sentences.get(citation.n, citation.quote))
             sources.append(Source(citation.model_copy(update={"n": n}), f"{text} {citation.quote}"))
         return sources
+
+
+def period_variants(frame: QuestionFrame) -> list[str]:
+    """Other spellings of the question's dates and financial years ("31/3/2019", "2014/15")."""
+    out: list[str] = []
+    for iso in sorted(frame.dates):
+        day = dt.date.fromisoformat(iso)
+        out += [f"{day.day}/{day.month}/{day.year}", f"{day.day} {day:%B %Y}", f"{_ordinal(day.day)} {day:%B}"]
+    for fy in sorted(frame.fys):
+        y = int(fy)
+        out += [f"{y}-{(y + 1) % 100:02d}", f"{y}/{(y + 1) % 100:02d}", f"{y}/{y + 1}"]
+    return out
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _claimed_figures(text: str) -> list[Any]:

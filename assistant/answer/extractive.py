@@ -485,8 +485,9 @@ def _display(candidate: Candidate) -> str:
     if candidate.quote_start == unit.start:
         return clean(unit.text)
     lead = split_units(candidate.page_text, candidate.quote_start, unit.start)
-    head = clean(lead[-1].text) if lead else ""
-    gap = candidate.page_text[lead[-1].end : unit.start].strip() if lead else ""
+    heads = [u for u in lead if not _row_like(u)] or lead
+    head = clean(heads[-1].text) if heads else ""
+    gap = candidate.page_text[heads[-1].end : unit.start].strip() if heads else ""
     return f"{head} {'… ' if gap else ''}{clean(unit.text)}".strip()
 
 

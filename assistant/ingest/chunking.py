@@ -81,6 +81,7 @@ class _Block:
     section: str | None = None  # nearest heading, set by _Carry
     header: str | None = None  # tables: the header lines above the first data row
     caption: str | None = None  # tables: the sentence that introduces them
+    after_boilerplate: bool = False  # follows a "left blank" line: never merged across it
 
 
 @dataclass
@@ -182,6 +183,8 @@ class Chunker:
         return groups
 
     def _can_join(self, group: _Group, block: _Block, tokens: int, budget: int) -> bool:
+        if block.after_boilerplate:
+            return False
         if block.kind == "heading":
             return group.kind == "heading"
         if group.tokens + tokens > budget:
@@ -316,12 +319,15 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Block | None = None
     previous: _Line | None = None
+    barrier = False  # boilerplate seen: the next block must not merge with the one before
     for line in lines:
-        if line.kind in ("blank", "noise"):
+        if line.kind == "blank":
             if current is not None and current.kind != "table":  # a table runs on past blank lines
                 current = None
+        elif line.kind == "noise":
+            current, barrier = None, True
         elif line.kind == "heading":
-            blocks.append(current := _Block(line.start, line.end, "heading", [line]))
+            blocks.append(_Block(line.start, line.end, "heading", [line]))
             current = None
         elif line.kind == "table":
             if current is None or current.kind != "table":
@@ -341,6 +347,8 @@ def _blocks(text: str) -> list[_Block]:
             number = _NUMBERED.match(line.text)
             kind: ChunkKind = "list" if line.kind == "bullet" else "text"
             blocks.append(current := _Block(line.start, line.end, kind, [line], number and number.group("num")))
+        if blocks and barrier and blocks[-1].start >= line.start:
+            blocks[-1].after_boilerplate, barrier = True, False
         previous = line
     _describe_tables(blocks)
     return blocks
@@ -514,8 +522,9 @@ def _is_heading(line: str, previous: _Line | None) -> bool:
 
 
 def _is_caps(line: str) -> bool:
+    """An ALL CAPS line with at least one real word (not a postcode or reference)."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+    return bool(re.search(r"[A-Za-z]{3}", line)) and sum(c.isupper() for c in letters) / len(letters) >= 0.8
 
 
 def _ends_paragraph(line: _Line, width: int) -> bool:

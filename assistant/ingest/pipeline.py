@@ -24,7 +24,8 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -260,14 +261,19 @@ class IngestPipeline:
             return
         # "spawn": the parent may hold model threads (torch, onnxruntime) that fork would copy.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures: dict[Future[_Prepared], _Job] = {pool.submit(prepare, job, self.settings): job for job in jobs}
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as exc:  # the worker died (out of memory, killed)
-                    logger.error("worker failed on %s", futures[future].path, exc_info=True)
-                    yield _Prepared(futures[future], reason=f"reader process failed ({type(exc).__name__})")
+        pending = {job.order: job for job in jobs}
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(prepare, job, self.settings) for job in jobs]
+                for future in as_completed(futures):
+                    prepared = future.result()
+                    del pending[prepared.job.order]
+                    yield prepared
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory) or could not start (a script without an
+            # ``if __name__ == "__main__"`` guard): finish the batch here instead.
+            logger.warning("ingest worker pool failed; reading %d file(s) in-process", len(pending), exc_info=True)
+            yield from (prepare(job, self.settings) for job in pending.values())
 
     def _store(self, prepared: _Prepared) -> IngestResult:
         job, document = prepared.job, prepared.document

@@ -33,7 +33,13 @@ from .nodes import search_text
 from .synonyms import concept_tags
 
 _MANIFEST = "chunks.json"
-_STOPWORDS = frozenset(STOPWORDS_EN) | {"s"}
+# bm25s's list plus the words of questions, which carry no topic.
+_STOPWORDS = frozenset(STOPWORDS_EN) | {
+    "s", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why",
+    "was", "were", "been", "being", "do", "does", "did", "had", "has", "have", "can", "could",
+    "would", "should", "may", "might", "i", "me", "my", "we", "our", "you", "your", "us", "please",
+    "tell", "show", "give", "find", "about", "any", "all", "from", "than", "its", "also",
+}  # fmt: skip
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2019": "'"})
 _TOKEN = re.compile(
     r"(?P<year>(?:19|20)\d\d)\s*[-/]\s*(?P<to>(?:19|20)?\d\d)(?!\d)"  # 2019-20, 2019/2020

@@ -7,11 +7,11 @@ the collection has no embedding function, so Chroma never fetches a model.
 >>> store = VectorStore(settings.chroma_dir)
 >>> store.delete_document("foi-2015"); store.upsert(nodes, vectors)
 >>> store.query(vector, k=50, doc_ids=["foi-2015"])   # [(chunk_id, cosine), ...]
+>>> VectorStoreIndex.from_vector_store(store.store, embed_model=embedder.as_llama_index())
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,12 +19,6 @@ from pathlib import Path
 
 import numpy as np
 from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
 from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -115,22 +109,18 @@ class VectorStore:
         self, vector: np.ndarray, *, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """The ``k`` nearest chunks as ``(chunk_id, cosine similarity)``, best first,
-        optionally only among the chunks of ``doc_ids``."""
-        filters = None
-        if doc_ids is not None:
-            if not doc_ids:
-                return []
-            filters = MetadataFilters(
-                filters=[MetadataFilter(key="document_id", value=list(doc_ids), operator=FilterOperator.IN)]
-            )
-        k = min(k, self.count())
-        if k <= 0:
+        optionally only among the chunks of ``doc_ids``.
+
+        Asks the collection for ids and distances only: the passages themselves come
+        from the document store, and decoding LlamaIndex's node JSON for 50 results
+        would cost more than the nearest-neighbour search.
+        """
+        if doc_ids is not None and not doc_ids:
             return []
-        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=filters)
+        where = {"document_id": {"$in": list(doc_ids)}} if doc_ids is not None else None
         with _chroma_errors("query vectors"):
-            result = self.store.query(query)
-        # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cosine similarity.
-        return [
-            (node_id, 1.0 + math.log(similarity))
-            for node_id, similarity in zip(result.ids or [], result.similarities or [], strict=True)
-        ]
+            result = self.store.client.query(
+                query_embeddings=[vector.astype(np.float32)], n_results=k, where=where, include=["distances"]
+            )
+        distances = result["distances"] or [[]]
+        return [(chunk_id, 1.0 - float(d)) for chunk_id, d in zip(result["ids"][0], distances[0], strict=True)]

@@ -11,8 +11,8 @@ All tools are read-only. Arguments are validated by the store: an unknown metric
 ``ToolError``. Results are JSON-able dicts with provenance for every figure.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: LlamaIndex builds each tool's schema
+# from the live annotations of the signatures below.
 from collections.abc import Callable
 from typing import Annotated, Any
 

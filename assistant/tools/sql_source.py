@@ -17,10 +17,9 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, RowMapping, TableClause, column, create_engine, inspect, select, table
+from sqlalchemy import Connection, Engine, RowMapping, TableClause, column, create_engine, func, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.sql import ColumnElement
 
 from ..errors import LiveSourceUnavailable
 from ..types import KpiObservation
@@ -71,7 +70,10 @@ class SqlSource:
         return table(name, *(column(c) for c in wanted), schema=schema or None)
 
     def read(self, metric: str | None = None, area: str | None = None) -> TableRead:
-        """Rows for ``metric`` / ``area`` (None = all), validated like live-file rows."""
+        """Rows for ``metric`` / ``area`` (None = all), validated like live-file rows.
+
+        The metric is matched in SQL (trimmed, case-insensitive); the area after
+        canonicalisation, since a table may spell a council "Leicester City Council"."""
         engine = self._get_engine()
         try:
             with engine.connect() as conn:
@@ -80,16 +82,16 @@ class SqlSource:
                 available = self._columns(conn)
                 kpis = self._table(available)
                 query = select(kpis)
-                conditions: list[ColumnElement[bool]] = []
                 if metric is not None:
-                    conditions.append(kpis.c.metric == metric)
-                if area is not None:
-                    conditions.append(kpis.c.area == area)
-                rows = conn.execute(query.where(*conditions)).mappings().all()
+                    query = query.where(func.lower(func.trim(kpis.c.metric)) == metric.lower())
+                rows = conn.execute(query).mappings().all()
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise LiveSourceUnavailable(f"live figures unavailable: {self.label}: {reason}") from exc
-        return self._validate(rows)
+        table = self._validate(rows)
+        if area is None:
+            return table
+        return TableRead([o for o in table.observations if o.area == area], table.errors)
 
     def _columns(self, conn: Connection) -> set[str]:
         schema, _, name = self.table_name.rpartition(".")

@@ -119,9 +119,7 @@ def test_reingest_is_unchanged_and_an_edited_file_is_updated(settings: Settings,
     pipeline.ingest([folder / "note.txt", folder / FOI_PDF.name])
     again = pipeline.ingest([folder / "note.txt", folder / FOI_PDF.name])
     assert [r.status for r in again] == ["unchanged", "unchanged"]
-    assert index.adds == ["note", "foi-leicester-city-lac-residential-placements"] or sorted(index.adds) == sorted(
-        ["note", "foi-leicester-city-lac-residential-placements"]
-    )
+    assert sorted(index.adds) == ["foi-leicester-city-lac-residential-placements", "note"]  # each added once
     assert index.finalized == 1  # nothing new, nothing to rebuild
 
     (folder / "note.txt").write_text("Care leavers are exempt from council tax until 25.\nUpdated.\n", "utf-8")
@@ -147,9 +145,7 @@ def test_two_files_with_one_doc_id_do_not_overwrite_each_other(settings: Setting
     (tmp_path / "a" / "briefing.md").write_text("Second briefing.\n", encoding="utf-8")
     results = IngestPipeline(settings, _Index()).ingest([tmp_path / "a"])
     assert [r.status for r in results] == ["indexed", "failed"]
-    assert results[1].reason == "same document id 'briefing' as briefing.md; rename one" or "same document id" in (
-        results[1].reason or ""
-    )
+    assert results[1].reason == "same document id 'briefing' as briefing.md; rename one"
 
 
 def test_manifest_and_access_label_documents(settings: Settings, folder: Path) -> None:

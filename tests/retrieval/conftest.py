@@ -84,7 +84,8 @@ def build(path: Path, meta: DocumentMeta | None = None, doc_id: str | None = Non
         doc_id=doc_id, source=path.name, path=str(path), meta=meta, pages=pages, paginated=raw.paginated,
         content_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
     )  # fmt: skip
-    chunks = [c for page in pages for c in split_page(doc_id, page, meta.title)]
+    context = f"{meta.title} ({meta.council})" if meta.council else meta.title
+    chunks = [c for page in pages for c in split_page(doc_id, page, context)]
     return document, chunks
 
 

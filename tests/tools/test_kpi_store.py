@@ -123,14 +123,20 @@ def test_xlsx_live_file(store: KpiStore, kpi_settings: Settings) -> None:
 def test_live_and_published_figures_that_differ_are_both_reported(
     published_store: KpiStore, write_live: Callable[..., Path]
 ) -> None:
-    write_live("cla_at_31_march,Leicestershire,2020-03-31,660,count,county dashboard\n")
+    path = write_live("cla_at_31_march,Leicestershire,2020-03-31,660,count,county dashboard\n")
     result = published_store.get_kpi("cla_at_31_march", "Leicestershire", "31 March 2020")
     conflict = result["conflict"]
     assert conflict["live"]["value"] == 660 and conflict["published"]["value"] == 657
     assert conflict["published"]["page"] == 1 and conflict["published"]["quote"]
-    assert conflict["newer"] == "published" and conflict["basis"] == "loaded_at"  # ingested after the file was written
+    assert conflict["newer"] == "live" and conflict["basis"] == "loaded_at"  # file written after ingest
+    assert result["value"] == 660
     assert {f["kind"] for f in result["figures"]} == {"live", "published"}
     assert "differ" in conflict["summary"]
+
+    old = time.time() - 3600  # a file last changed before the papers were ingested
+    os.utime(path, (old, old))
+    result = published_store.get_kpi("cla_at_31_march", "Leicestershire", "31 March 2020")
+    assert result["conflict"]["newer"] == "published" and result["value"] == 657
 
 
 def test_latest_prefers_the_later_period_and_says_so(published_store: KpiStore, write_live: Callable[..., Path]) -> None:
