@@ -114,10 +114,9 @@ class Composer:
         hits = self._search(frame, principal)
         tool_call = self._tool(standalone, notes)
         draft = self.extractive.compose(frame, hits)
-        titles = {h.doc_id: h.title for h in hits}
         tool_text, tool_citations = ("", [])
         if tool_call is not None:
-            tool_text, tool_citations = describe(tool_call, len(draft.citations) + 1, titles)
+            tool_text, tool_citations = describe(tool_call, len(draft.citations) + 1, self._title)
         tool_calls = [tool_call] if tool_call is not None else []
 
         provider = self.provider
@@ -153,6 +152,10 @@ class Composer:
                 if key not in merged or merged[key].score < hit.score:
                     merged[key] = hit
         return sorted(merged.values(), key=lambda h: -h.score)[: 2 * SEARCH_K]
+
+    def _title(self, doc_id: str) -> str | None:
+        doc = self.index.docstore.get_document(doc_id)
+        return doc.title if doc is not None else None
 
     def _tool(self, question: str, notes: list[str]) -> ToolCall | None:
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ToolError
@@ -29,27 +29,27 @@ _UNIT_FORMAT = {
 def route_question(question: str) -> Any | None:
     """The router's tool request for ``question``, or None (no tool, or tools absent)."""
     try:
-        from ..tools.catalogue import CATALOGUE
         from ..tools.router import route
     except ImportError:  # the tools package is optional for the composer
         return None
-    return route(question, CATALOGUE)
+    return route(question)
 
 
 def call_tool(kpis: Any, question: str) -> ToolCall | None:
-    """Route ``question`` and run the tool it maps to; errors become a result."""
+    """Route ``question`` and run the tool it maps to; a tool error becomes the result."""
     if kpis is None:
         return None
     request = route_question(question)
-    if request is None:
+    if request is None or request.name == "list_metrics":
         return None
-    name = str(getattr(request, "name", "") or request["name"])
-    arguments = dict(getattr(request, "arguments", None) or request["arguments"])
+    from ..tools.functions import run_tool
+
+    arguments = dict(request.arguments)
     try:
-        result = getattr(kpis, name)(**arguments)
+        result = run_tool(kpis, request.name, arguments)
     except ToolError as exc:
-        result = {"error": exc.detail}
-    return ToolCall(name=name, arguments=arguments, result=_plain(result))
+        result = {"error": exc.detail, "found": False}
+    return ToolCall(name=request.name, arguments=arguments, result=_plain(result))
 
 
 def _plain(value: Any) -> Any:
@@ -65,20 +65,30 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def observations(result: Any) -> Iterator[dict[str, Any]]:
-    """Every KPI observation (a dict with ``value`` and ``source``) inside a result."""
-    if isinstance(result, dict):
-        if "value" in result and "source" in result and isinstance(result.get("value"), (int, float)):
-            yield result
-            return
-        for item in result.values():
-            yield from observations(item)
-    elif isinstance(result, list):
-        for item in result:
-            yield from observations(item)
+def observations(result: Any) -> list[dict[str, Any]]:
+    """Every distinct figure (a dict with ``value``, ``source`` and ``as_at``) in a result."""
+    found: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("value"), (int, float)) and node.get("source") and node.get("as_at"):
+                key = tuple(node.get(k) for k in ("kind", "source", "page", "line", "value", "as_at"))
+                if key not in seen:
+                    seen.add(key)
+                    found.append(node)
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(result)
+    return found
 
 
 def format_value(value: float, unit: str | None) -> str:
+    """A figure as people write it: £26,021,400, 12.9%, 657."""
     fmt = _UNIT_FORMAT.get(unit or "count")
     if fmt is not None:
         return fmt(float(value))
@@ -92,47 +102,56 @@ def _as_date(text: Any) -> dt.date | None:
         return None
 
 
-def describe(call: ToolCall, first_n: int, titles: dict[str, str]) -> tuple[str, list[Citation]]:
-    """Sentences stating a tool call's figures, each cited, numbered from ``first_n``."""
+def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) -> tuple[str, list[Citation]]:
+    """Sentences stating a tool call's figures, each cited, numbered from ``first_n``.
+
+    Published figures without a page and verbatim quote are left out (they could not
+    be cited); live figures cite their file with ``page=None``.
+    """
+    result = call.result if isinstance(call.result, dict) else {"figures": call.result}
+    label = str(result.get("label") or result.get("metric") or call.arguments.get("metric", "KPI"))
     sentences: list[str] = []
     citations: list[Citation] = []
-    seen: dict[tuple[str, str, str], list[tuple[dict[str, Any], int]]] = {}
+    n_of: dict[tuple[Any, ...], int] = {}
     for obs in observations(call.result):
-        n = first_n + len(citations)
         live = obs.get("kind") == "live"
-        doc_id = obs.get("doc_id") or obs.get("source")
-        page = None if live else obs.get("source_page")
-        quote = obs.get("quote") or _figure_line(obs)
-        if not live and (page is None or not obs.get("quote")):
-            continue  # a published figure must carry its page and verbatim quote
+        if not live and (obs.get("page") is None or not obs.get("quote") or not obs.get("doc_id")):
+            continue
+        n = first_n + len(citations)
+        source = str(obs["source"])
+        doc_id = source if live else str(obs["doc_id"])
+        line = f"line {obs['line']}: " if live and obs.get("line") else ""
         citations.append(
             Citation(
                 n=n,
-                doc_id=str(doc_id),
-                title=titles.get(str(doc_id), str(obs.get("source"))),
-                source=str(obs.get("source")),
-                page=page,
-                quote=str(quote),
+                doc_id=doc_id,
+                title=titles(doc_id) or source,
+                source=source,
+                page=None if live else int(obs["page"]),
+                quote=str(obs.get("quote") or f"{line}{_figure_line(obs, label)}"),
                 kind="tool",
             )
         )
-        end = _as_date(obs.get("period_end"))
-        when = f" at {end.day} {end:%B %Y}" if end else ""
-        origin = f"live figure from {obs.get('source')}" if live else "published figure"
+        n_of[(obs.get("kind"), obs.get("source"), obs.get("value"), obs.get("as_at"))] = n
+        period = str(obs.get("period") or result.get("period") or "")
+        end = _as_date(obs.get("as_at"))
+        if period and _as_date(period) is None and period != "latest":
+            when = f" in {period}"  # a financial or academic year, "2014-15"
+        else:
+            when = f" at {end.day} {end:%B %Y}" if end else ""
+        area = obs.get("area") or result.get("area") or call.arguments.get("area") or ""
+        origin = f"live figure from {source}" if live else "published figure"
         sentences.append(
-            f"{obs.get('metric')} for {obs.get('area')}{when}: "
-            f"{format_value(obs['value'], obs.get('unit'))} ({origin}) [{n}]."
+            f"{label}{f' for {area}' if area else ''}{when}: {format_value(obs['value'], obs.get('unit'))} ({origin}) [{n}]."
         )
-        key = (str(obs.get("metric")), str(obs.get("area")), str(obs.get("period_end")))
-        seen.setdefault(key, []).append((obs, n))
-    for group in seen.values():
-        kinds = {o.get("kind") for o, _ in group}
-        values = {o.get("value") for o, _ in group}
-        if {"live", "published"} <= kinds and len(values) > 1:
-            live_n = next(n for o, n in group if o.get("kind") == "live")
-            sentences.append(f"The live and published figures differ; the live figure [{live_n}] is the newer.")
+    conflict = result.get("conflict")
+    if isinstance(conflict, dict) and conflict.get("newer") in ("live", "published"):
+        newer = conflict[conflict["newer"]]
+        key = (newer.get("kind"), newer.get("source"), newer.get("value"), newer.get("as_at"))
+        if key in n_of:
+            sentences.append(f"The live and published figures differ; the {conflict['newer']} figure [{n_of[key]}] is the newer.")
     return " ".join(sentences), citations
 
 
-def _figure_line(obs: dict[str, Any]) -> str:
-    return ",".join(str(obs.get(k, "")) for k in ("metric", "area", "period_end", "value", "unit"))
+def _figure_line(obs: dict[str, Any], label: str) -> str:
+    return f"{label}: {obs.get('value')} ({obs.get('unit') or 'count'}) as at {obs.get('as_at')}"

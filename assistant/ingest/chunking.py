@@ -42,11 +42,16 @@ LineKind = Literal["blank", "noise", "heading", "item", "bullet", "table", "text
 CONTEXT_AND_TEXT_TOKENS = 250
 # A table this small (e.g. three "2013 - 520" lines) may share a chunk with prose.
 _SMALL_TABLE_TOKENS = 40
+# Header cells wrapped one per line ("Estimated", "Completion Date", "2020/21", "£000", ...).
+_MAX_HEADER_LINES = 16
 # Caps on each context part, in word pieces.
 _TITLE_TOKENS, _SECTION_TOKENS, _CAPTION_TOKENS, _HEADER_TOKENS = 24, 20, 24, 40
 
-_BOILERPLATE = re.compile(r"^\s*(?:this page (?:is|has been) (?:intentionally|deliberately) (?:left )?blank\.?"
-                          r"|\[?blank page\]?)\s*$", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"^\s*(?:this page (?:is|has been) (?:intentionally|deliberately) (?:left )?blank\.?"
+    r"|\[?blank page\]?)\s*$",
+    re.IGNORECASE,
+)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?:[-–•·*]\s+)?(?P<num>\d{1,3}|[a-z])[.)]\s+\S")
 _DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")
@@ -57,8 +62,34 @@ _NUMERIC_TOKEN = re.compile(r"^\(?[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:[%km]|bn)
 _TRAILING_FIGURES = re.compile(r"(?:\s+\(?-?[£$€]?\d[\d,]*(?:\.\d+)?%?\)?){2,}\s*$")
 _CONTACT = re.compile(r"^(?:tel|telephone|t|textphone|fax|phone|mobile|direct dial)\b\.?:?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“(]?[A-Z0-9•·-])")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "cllr", "st", "no", "nos", "e.g", "i.e", "etc", "vs", "cf", "para",
-                  "paras", "ref", "approx", "inc", "co", "ltd", "prof", "rev", "fig", "figs", "p", "pp"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "cllr",
+    "st",
+    "no",
+    "nos",
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "cf",
+    "para",
+    "paras",
+    "ref",
+    "approx",
+    "inc",
+    "co",
+    "ltd",
+    "prof",
+    "rev",
+    "fig",
+    "figs",
+    "p",
+    "pp",
+}
 _TERMINAL = (".", "!", "?", ".)", '."', ".”", "?”")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "&"}
 
@@ -208,8 +239,8 @@ class Chunker:
         elif table is not None:
             spans = self._split_rows(text, group, budget)
         else:
-            spans = self._split_sentences(text, start, end, budget)
-        numbers = [b.paragraph for b in group.blocks if b.paragraph]
+            spans = self._split_sentences(text, group, budget)
+        numbers = list(dict.fromkeys(b.paragraph for b in group.blocks if b.paragraph))
         paragraph = None if not numbers else numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
         out: list[Chunk] = []
         for span_start, span_end in spans:
@@ -237,10 +268,12 @@ class Chunker:
         lines = [line for block in group.blocks for line in block.lines]
         return self._pack([(line.start, line.end) for line in lines], text, budget)
 
-    def _split_sentences(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
-        """Pack sentences into spans within ``budget``; cut over-long sentences at word pieces."""
-        cuts = [start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end) if _real_sentence_end(text, m)),
-                end]
+    def _split_sentences(self, text: str, group: _Group, budget: int) -> list[tuple[int, int]]:
+        """Pack sentences and list items into spans within ``budget``; cut longer ones at word pieces."""
+        start, end = group.blocks[0].start, group.blocks[-1].end
+        ends = (m.end() for m in _SENTENCE_END.finditer(text, start, end) if _real_sentence_end(text, m))
+        items = (line.start for b in group.blocks for line in b.lines if line.kind in ("item", "bullet"))
+        cuts = sorted({start, end, *ends, *items})
         sentences = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
         return self._pack(sentences, text, budget)
 
@@ -407,14 +440,16 @@ def _absorb_table_labels(lines: list[_Line]) -> None:
         if i == 0 or content[i - 1].kind == "table":
             continue
         j = i - 1
-        while j >= 0 and i - j <= 16 and _is_short_label(content[j].text) and _adjacent(lines, content[j], content[j + 1]):
+        while j >= 0 and i - j <= _MAX_HEADER_LINES and _is_short_label(content[j].text):
+            if not _adjacent(lines, content[j], content[j + 1]):
+                break
             content[j].kind = "table"
             j -= 1
     runs = _runs([line.kind == "table" for line in content])
     for first, last in runs:  # a "table" of one row is prose with figures
-        rows = [line for line in content[first:last + 1] if _is_table_row(line.text.strip())]
+        rows = [line for line in content[first : last + 1] if _is_table_row(line.text.strip())]
         if len(rows) < 2:
-            for line in content[first:last + 1]:
+            for line in content[first : last + 1]:
                 line.kind = "text"
 
 
@@ -483,8 +518,7 @@ def _is_data_row(line: str) -> bool:
     if "\t" in line:
         return False
     tokens = line.split()
-    has_label = any(re.search(r"[A-Za-z]{2}", t) and not _NUMERIC_TOKEN.match(t) and t not in ("£000",)
-                    for t in tokens)
+    has_label = any(re.search(r"[A-Za-z]{2}", t) and not _NUMERIC_TOKEN.match(t) and t not in ("£000",) for t in tokens)
     return has_label and bool(tokens) and bool(_NUMERIC_TOKEN.match(tokens[-1]))
 
 
@@ -495,8 +529,11 @@ def _is_short_label(line: str) -> bool:
 
 def _is_heading(line: str, previous: _Line | None) -> bool:
     words = line.split()
-    if len(words) > 14 or len(line) > 100 or line.endswith((".", ",", ";", ":", "-", "–")) or _NOT_A_HEADING.match(
-        line
+    if (
+        len(words) > 14
+        or len(line) > 100
+        or line.endswith((".", ",", ";", ":", "-", "–"))
+        or _NOT_A_HEADING.match(line)
     ):
         return False
     if line.startswith("#") or _AGENDA_ITEM.match(line):

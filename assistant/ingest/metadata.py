@@ -42,9 +42,26 @@ COUNCIL_DOMAINS: dict[str, str] = {
     "derbyshire.gov.uk": "Derbyshire County Council",
 }
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
     r"\.?,?\s+((?:19|20)\d{2})\b",
@@ -53,10 +70,14 @@ _DATE = re.compile(
 _BODY = r"(?:Committee|Board|Cabinet|Panel|Forum|Commission|Partnership|Council)"
 _MEETING_FIELD = re.compile(r"^\s*(?:Meeting|Committee)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _DATE_FIELD = re.compile(r"^\s*Date(?:/Time)?\s*(?:of meeting)?\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
-_HEADER_LINE = re.compile(rf"^\s*(?P<body>[A-Za-z][A-Za-z,&' ]*?{_BODY})\s*[-–—:,]\s*(?P<rest>.*\d{{4}}.*)$",
-                          re.IGNORECASE | re.MULTILINE)
-_MINUTES_OF = re.compile(rf"Minutes of (?:a|the) meeting of (?:the )?(?P<body>[A-Z][\w,&' ]*?{_BODY})\b"
-                         r"(?P<rest>[^.]*?\bon\b[^.]*)?", re.IGNORECASE)
+_HEADER_LINE = re.compile(
+    rf"^\s*(?P<body>[A-Za-z][A-Za-z,&' ]*?{_BODY})\s*[-–—:,]\s*(?P<rest>.*\d{{4}}.*)$", re.IGNORECASE | re.MULTILINE
+)
+_MINUTES_OF = re.compile(
+    rf"Minutes of (?:a|the) meeting of (?:the )?(?P<body>[A-Z][\w,&' ]*?{_BODY})\b"
+    r"(?P<rest>[^.]*?\bon\b[^.]*)?",
+    re.IGNORECASE,
+)
 _REPORT_TO = re.compile(rf"\breport to (?:the )?(?P<body>[A-Z][\w,&' ]*?{_BODY})\b", re.IGNORECASE)
 _REPORT_OF = re.compile(r"^\s*(?:joint\s+)?report of\b", re.IGNORECASE | re.MULTILINE)
 _AGENDA_LINE = re.compile(r"^\s*agenda\s*$", re.IGNORECASE | re.MULTILINE)
@@ -185,9 +206,7 @@ def _date(head: str, doc_type: DocType, path: Path) -> dt.date | None:
     if doc_type != "foi_response":
         if (covers := _COVERS.search(flat)) and len(span := _all_dates(covers.group("span"))) >= 2:
             return span[-1]
-        if doc_type in {"committee_report", "inspection_report", "action_plan"} and (
-            found := _first_date(head[:1500])
-        ):
+        if doc_type in {"committee_report", "inspection_report", "action_plan"} and (found := _first_date(head[:1500])):
             return found
     return _file_name_date(path.stem)
 
@@ -262,8 +281,9 @@ def _clean_file_title(title: str | None, path: Path) -> str | None:
         return None
     title = _TRAILING_PAREN.sub("", title)
     title = re.split(r"\s+[-–—]\s+(?:report|minutes|agenda) (?:to|of|for)\b", title, flags=re.IGNORECASE)[0]
-    title = re.sub(r"^(FOI (?:response|request)\s*:\s*)(\w)", lambda m: m.group(1) + m.group(2).upper(), title,
-                   flags=re.IGNORECASE)
+    title = re.sub(
+        r"^(FOI (?:response|request)\s*:\s*)(\w)", lambda m: m.group(1) + m.group(2).upper(), title, flags=re.IGNORECASE
+    )
     return title.strip() or None
 
 
@@ -310,9 +330,7 @@ def _display_case(text: str) -> str:
     if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.8:
         return text
     words = text.lower().split(" ")
-    return " ".join(
-        w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+    return " ".join(w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 def _sentence_case(text: str) -> str:
@@ -351,7 +369,7 @@ def _file_name_date(stem: str) -> dt.date | None:
 
 
 def _foi_topic(stem: str) -> str:
-    """"foi-2015-leicester-city-looked-after-children" -> "Leicester city looked after children"."""
+    """ "foi-2015-leicester-city-looked-after-children" -> "Leicester city looked after children"."""
     words = [w for w in re.split(r"[-_\s]+", stem) if w and not w.isdigit() and w.lower() not in {"foi", "eir"}]
     return _sentence_case(" ".join(words)) if words else ""
 

@@ -118,8 +118,9 @@ def prepare(job: _Job, settings: Settings) -> _Prepared:
         return _Prepared(job, reason=_reason(exc), seconds=time.perf_counter() - started)
     except Exception as exc:  # a bug or library failure on one file must not sink the batch
         logger.exception("could not prepare %s", job.path)
-        return _Prepared(job, reason=f"could not be read ({type(exc).__name__}: {exc})",
-                         seconds=time.perf_counter() - started)
+        return _Prepared(
+            job, reason=f"could not be read ({type(exc).__name__}: {exc})", seconds=time.perf_counter() - started
+        )
     return _Prepared(job, document, tuple(chunks), seconds=time.perf_counter() - started)
 
 
@@ -136,9 +137,7 @@ class IngestPipeline:
 
     # --- public -------------------------------------------------------------------
 
-    def ingest(
-        self, paths: list[Path], *, progress: bool = False, access: str | None = None
-    ) -> list[IngestResult]:
+    def ingest(self, paths: list[Path], *, progress: bool = False, access: str | None = None) -> list[IngestResult]:
         """Ingest files and folders; one result per file, in the order found.
 
         ``access`` labels every document whose manifest entry does not set one.
@@ -158,8 +157,7 @@ class IngestPipeline:
             if (other := claimed.setdefault(job.doc_id, path)) != path:
                 results[order] = _failed(path, f"same document id {job.doc_id!r} as {other.name}; rename one")
             elif self._unchanged(job):
-                results[order] = IngestResult(path=str(path), source=path.name, status="unchanged",
-                                              doc_id=job.doc_id)
+                results[order] = IngestResult(path=str(path), source=path.name, status="unchanged", doc_id=job.doc_id)
             else:
                 jobs.append(job)
         with _Progress(progress, total=len(jobs)) as bar:
@@ -242,7 +240,7 @@ class IngestPipeline:
     def _overrides(self, path: Path, root: Path) -> dict[str, Any]:
         """Manifest fields for ``path``: settings.manifest, then the folder's own manifest."""
         merged: dict[str, Any] = {}
-        sources = [self.settings.manifest] if self.settings.manifest else []
+        sources: list[Path | None] = [self.settings.manifest]
         sources += [find_manifest(folder) for folder in dict.fromkeys((root, path.parent))]
         for manifest in filter(None, sources):
             manifest = Path(manifest).resolve()
@@ -278,15 +276,20 @@ class IngestPipeline:
     def _store(self, prepared: _Prepared) -> IngestResult:
         job, document = prepared.job, prepared.document
         if document is None:
-            return _failed(job.path, prepared.reason or "could not be read", doc_id=job.doc_id,
-                           seconds=prepared.seconds)
+            return _failed(
+                job.path, prepared.reason or "could not be read", doc_id=job.doc_id, seconds=prepared.seconds
+            )
         started = time.perf_counter()
         try:
             self.index.add(document, list(prepared.chunks))
         except Exception as exc:  # one document the index refuses must not stop the others
             logger.exception("indexing %s failed", job.path)
-            return _failed(job.path, f"could not be indexed ({exc})", doc_id=job.doc_id,
-                           seconds=prepared.seconds + time.perf_counter() - started)
+            return _failed(
+                job.path,
+                f"could not be indexed ({exc})",
+                doc_id=job.doc_id,
+                seconds=prepared.seconds + time.perf_counter() - started,
+            )
         if self.kpis is not None:
             try:
                 self.kpis.replace_published(document)
@@ -315,8 +318,13 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._bar = Progress(TextColumn("[bold]ingest[/] {task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True))
+            self._bar = Progress(
+                TextColumn("[bold]ingest[/] {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
             self._task = self._bar.add_task("", total=total)
 
     def __enter__(self) -> _Progress:
@@ -338,5 +346,6 @@ def _reason(exc: AssistantError) -> str:
 
 
 def _failed(path: Path, reason: str, *, doc_id: str | None = None, seconds: float = 0.0) -> IngestResult:
-    return IngestResult(path=str(path), source=path.name, status="failed", doc_id=doc_id, reason=reason,
-                        seconds=round(seconds, 3))
+    return IngestResult(
+        path=str(path), source=path.name, status="failed", doc_id=doc_id, reason=reason, seconds=round(seconds, 3)
+    )

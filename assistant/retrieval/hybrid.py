@@ -139,7 +139,8 @@ class HybridRetriever(BaseRetriever):
             return []
         restrict = None if len(allowed) == len(catalog) else allowed
         depth = max(CANDIDATES, 2 * (offset + k))
-        keyword = dense = []
+        keyword: list[tuple[str, float]] = []
+        dense: list[tuple[str, float]] = []
         if self.fusion.mode.uses_keyword:
             keyword = self.sources.keyword.search(query, k=depth, doc_ids=restrict)
         if self.fusion.mode.uses_dense:

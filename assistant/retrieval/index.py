@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from ..config import Principal, Settings
+from ..config import ANONYMOUS, Principal, Settings
 from ..types import Chunk, Document, Hit, SearchFilters
 from .document_store import DocumentStore
 from .embeddings import Embedder
@@ -41,7 +41,8 @@ from .vector_store import VectorStore
 class Index:
     """Everything searchable, behind one object; safe to share between threads."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        """Nothing is opened or loaded here; pass ``embedder`` to share a loaded model."""
         self.settings = settings
         self.fusion = Fusion(
             FusionMode.from_str(settings.fusion),
@@ -49,7 +50,7 @@ class Index:
             dense_weight=settings.dense_weight,
         )
         self._docstore: DocumentStore | None = None
-        self._embedder: Embedder | None = None
+        self._embedder = embedder
         self.vectors = VectorStore(settings.chroma_dir)
         self.keyword = KeywordIndex(settings.keyword_dir)
         self._lock = threading.RLock()
@@ -149,5 +150,5 @@ class Index:
     ) -> list[Hit]:
         """The ``k`` best passages (after ``offset``) that ``principal`` may read."""
         if self._searcher is None:
-            self._searcher = self.retriever(principal=principal)
+            self._searcher = self.retriever(principal=ANONYMOUS)
         return self._searcher.search(query, filters=filters, k=k, principal=principal, offset=offset, sort=sort)

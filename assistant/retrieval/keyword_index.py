@@ -109,6 +109,11 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._snapshot.chunk_ids)
 
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """The indexed chunk ids of ``doc_id``."""
+        snap = self._snapshot
+        return [c for c, d in zip(snap.chunk_ids, snap.doc_ids, strict=True) if d == doc_id]
+
     @property
     def generation(self) -> int:
         """The document-store generation the index was built from (-1: none)."""
@@ -125,7 +130,7 @@ class KeywordIndex:
             corpus.append(tokenize(search_text(chunk)))
         bm25 = None
         if corpus:
-            bm25 = bm25s.BM25(k1=1.2, b=0.75)
+            bm25 = bm25s.BM25(k1=0.9, b=0.75)
             bm25.index(corpus, show_progress=False)
         self._snapshot = _Snapshot(bm25, chunk_ids, doc_ids, generation)
 

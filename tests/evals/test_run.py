@@ -13,7 +13,7 @@ from evals.run import run_report
 SEARCH_ITEMS = [
     {
         "id": "t-s1", "query": "number of children in care on 31 March 2020", "style": "natural",
-        "source": "cic-health-annual-report-2019-20.pdf", "pages": [1],
+        "source": "cic-health-annual-report-2019-20.pdf", "pages": [1, 13, 14, 15],
         "evidence": "The number of children in care on 31 March 2020 was 657", "split": "dev",
     },
     {

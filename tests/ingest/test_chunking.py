@@ -23,7 +23,7 @@ def test_every_chunk_is_a_verbatim_slice_of_its_page(prepared: Prepared) -> None
         assert chunks
         for chunk in chunks:
             page = document.pages[chunk.page - 1]
-            assert chunk.text == page.text[chunk.start:chunk.end]
+            assert chunk.text == page.text[chunk.start : chunk.end]
             assert chunk.text == chunk.text.strip() and chunk.text
             assert chunk.chunk_id == f"{document.doc_id}:p{chunk.page}:{chunk.start}"
         assert len({c.chunk_id for c in chunks}) == len(chunks)
@@ -42,7 +42,7 @@ def test_smaller_limit_splits_long_paragraphs_at_sentences(prepared: Prepared, t
     chunks = small.chunk(document)
     for chunk in chunks:
         assert small.count_tokens(chunk.text) <= 64
-        assert chunk.text == document.pages[chunk.page - 1].text[chunk.start:chunk.end]
+        assert chunk.text == document.pages[chunk.page - 1].text[chunk.start : chunk.end]
     pieces = [c for c in chunks if c.paragraph == "12"]
     assert len(pieces) >= 2
     assert all(re.search(r"[.)\"”]$", c.text) for c in pieces[:-1]), [c.text[-30:] for c in pieces]
@@ -63,7 +63,7 @@ def test_numbered_paragraphs_and_headings(prepared: Prepared) -> None:
     twelve = _find(chunks, "- 12. In line with legislation")
     assert twelve.paragraph == "12" and twelve.page == 2
     assert twelve.section == "The role of the Leicestershire Virtual School"
-    assert "Leicestershire Virtual School\nThe role of the Leicestershire Virtual School" == twelve.context
+    assert twelve.context == "Leicestershire Virtual School\nThe role of the Leicestershire Virtual School"
 
 
 def test_bullets_carry_the_paragraph_they_belong_to(prepared: Prepared) -> None:

@@ -31,9 +31,11 @@ def _build(path: Path, *, page_break: bool) -> Path:
     document.core_properties.title = "Placement costs"
     document.add_paragraph("Placement costs 2019-20")
     table = document.add_table(rows=3, cols=3)
-    for row, cells in zip(table.rows, [("Placement", "Weekly £", "Annual £"),
-                                       ("SGO", "180", "9,360"),
-                                       ("Residential - External", "4100", "213,200")], strict=True):
+    for row, cells in zip(
+        table.rows,
+        [("Placement", "Weekly £", "Annual £"), ("SGO", "180", "9,360"), ("Residential - External", "4100", "213,200")],
+        strict=True,
+    ):
         for cell, value in zip(row.cells, cells, strict=True):
             cell.text = value
     after = document.add_paragraph("Notes follow the table.")

@@ -16,22 +16,45 @@ Prepared = dict[str, tuple[Document, tuple[Chunk, ...]]]
 
 EXPECTED = {
     "cfosc-2018-11-05-virtual-school-report.pdf": dict(
-        title="Leicestershire Virtual School", doc_type="committee_report",
+        title="Leicestershire Virtual School",
+        doc_type="committee_report",
         council="Leicestershire County Council",
-        committee="Children and Families Overview and Scrutiny Committee", date=dt.date(2018, 11, 5), period=None),
+        committee="Children and Families Overview and Scrutiny Committee",
+        date=dt.date(2018, 11, 5),
+        period=None,
+    ),
     "cfosc-2020-01-21-agenda-pack.pdf": dict(
         title="Agenda: Children and Families Overview and Scrutiny Committee, 21 January 2020",
-        doc_type="agenda_pack", council="Leicestershire County Council",
-        committee="Children and Families Overview and Scrutiny Committee", date=dt.date(2020, 1, 21), period=None),
+        doc_type="agenda_pack",
+        council="Leicestershire County Council",
+        committee="Children and Families Overview and Scrutiny Committee",
+        date=dt.date(2020, 1, 21),
+        period=None,
+    ),
     "cic-health-annual-report-2019-20.pdf": dict(
-        title="Children in Care health annual report 2019-20", doc_type="annual_report",
-        council="Leicestershire County Council", committee=None, date=dt.date(2020, 3, 31), period="2019-20"),
+        title="Children in Care health annual report 2019-20",
+        doc_type="annual_report",
+        council="Leicestershire County Council",
+        committee=None,
+        date=dt.date(2020, 3, 31),
+        period="2019-20",
+    ),
     "foi-2015-leicester-city-looked-after-children.docx": dict(
-        title="FOI response: Looked after children", doc_type="foi_response", council="Leicester City Council",
-        committee=None, date=dt.date(2015, 1, 1), period=None),
+        title="FOI response: Looked after children",
+        doc_type="foi_response",
+        council="Leicester City Council",
+        committee=None,
+        date=dt.date(2015, 1, 1),
+        period=None,
+    ),
     "foi-leicester-city-lac-residential-placements.pdf": dict(
-        title="FOI response: Looked After Children placements", doc_type="foi_response",
-        council="Leicester City Council", committee=None, date=None, period=None),
+        title="FOI response: Looked After Children placements",
+        doc_type="foi_response",
+        council="Leicester City Council",
+        committee=None,
+        date=None,
+        period=None,
+    ),
 }
 
 

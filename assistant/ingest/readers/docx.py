@@ -33,7 +33,7 @@ _BR_TYPE = qn("w:type")
 class DocxReader:
     """Reads ``.docx`` files with python-docx."""
 
-    extensions = (".docx",)
+    extensions: tuple[str, ...] = (".docx",)
 
     def read(self, path: Path) -> RawDocument:
         try:

@@ -10,15 +10,36 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from ...errors import EmptyDocument
 from .base import RawDocument, clean_text, meta_value
 from .txt import decode_text
 
 _DROP = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "head", "nav")
-_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "pre", "blockquote",
-              "section", "article", "header", "footer", "main", "aside", "figure", "form"}
+_PARAGRAPH = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "pre",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "figure",
+    "form",
+}
 _LINE = {"div", "li", "tr", "dt", "dd", "caption", "figcaption", "address", "hr"}
 _CELL = {"td", "th"}
 _INLINE_SPACE = re.compile(r"[ \t\r\n\f\v]+")
@@ -27,7 +48,7 @@ _INLINE_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 class HtmlReader:
     """Reads ``.html``/``.htm`` files with BeautifulSoup."""
 
-    extensions = (".html", ".htm")
+    extensions: tuple[str, ...] = (".html", ".htm")
 
     def read(self, path: Path) -> RawDocument:
         soup = BeautifulSoup(decode_text(path), "html.parser")
@@ -48,6 +69,8 @@ class HtmlReader:
                 continue
             if isinstance(node, NavigableString):
                 parts.append(_INLINE_SPACE.sub(" ", str(node)))
+            elif not isinstance(node, Tag):
+                continue
             elif node.name == "br":
                 parts.append("\n")
             elif node.name in _PARAGRAPH:
@@ -61,8 +84,13 @@ class HtmlReader:
     @staticmethod
     def _metadata(soup: BeautifulSoup) -> dict[str, str]:
         found: dict[str, str | None] = {"title": meta_value(soup.title.string if soup.title else None)}
-        for name, key in (("description", "subject"), ("author", "author"), ("dc.date", "created"),
-                          ("date", "created"), ("article:published_time", "created")):
+        for name, key in (
+            ("description", "subject"),
+            ("author", "author"),
+            ("dc.date", "created"),
+            ("date", "created"),
+            ("article:published_time", "created"),
+        ):
             tag = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or soup.find(
                 "meta", attrs={"property": name}
             )

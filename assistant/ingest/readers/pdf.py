@@ -25,7 +25,7 @@ _PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, Attrib
 class PypdfReader:
     """Reads ``.pdf`` files with pypdf."""
 
-    extensions = (".pdf",)
+    extensions: tuple[str, ...] = (".pdf",)
 
     def read(self, path: Path) -> RawDocument:
         try:

@@ -36,7 +36,7 @@ def decode_text(path: Path) -> str:
 class TextReader:
     """Reads ``.txt`` and Markdown files."""
 
-    extensions = (".txt", ".text", ".md", ".markdown")
+    extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown")
 
     def read(self, path: Path) -> RawDocument:
         text = decode_text(path)

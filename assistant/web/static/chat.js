@@ -74,9 +74,9 @@
       fragment.append(text.slice(last, match.index));
       for (const n of numbers) {
         const c = byN.get(n);
-        fragment.append(
-          el("a", { class: "app-cite", href: passageUrl(c.doc_id, c.page, c.quote, c.start), "data-cite": n, "aria-label": "Source " + n }, "[" + n + "]")
-        );
+        // A citation with a page opens that page; a live figure (no page) points at its source line.
+        const href = c.page ? passageUrl(c.doc_id, c.page, c.quote, c.start) : "#source-" + n;
+        fragment.append(el("a", { class: "app-cite", href, "data-cite": n, "aria-label": "Source " + n }, "[" + n + "]"));
       }
       last = match.index + match[0].length;
     }
@@ -112,24 +112,39 @@
       article.append(el("h3", { class: "app-heading-s", text: "Sources" }));
       const sources = el("ol", { class: "app-sources" });
       for (const c of answer.citations) {
-        const meta = el("span", { class: "app-source__meta" });
-        if (c.date) meta.append(ukDate(c.date) + " · ");
-        if (c.page) meta.append("page " + c.page + " · ");
-        meta.append(el("a", { href: fileUrl(c.doc_id, c.source, c.page), text: c.source }));
-        sources.append(el("li", { class: "app-source", id: "source-" + c.n, value: c.n },
-          el("a", { class: "app-source__title", href: passageUrl(c.doc_id, c.page, c.quote, c.start), text: c.title }),
-          meta,
-          el("blockquote", { class: "app-source__quote", text: c.quote })));
+        const item = el("li", { class: "app-source", id: "source-" + c.n, value: c.n });
+        if (c.page) {
+          const meta = el("span", { class: "app-source__meta" });
+          if (c.date) meta.append(ukDate(c.date) + " · ");
+          meta.append("page " + c.page + " · ", el("a", { href: fileUrl(c.doc_id, c.source, c.page), text: c.source }));
+          item.append(el("a", { class: "app-source__title", href: passageUrl(c.doc_id, c.page, c.quote, c.start), text: c.title }), meta);
+        } else {
+          item.append(
+            el("span", { class: "app-source__title", text: c.title }), " ",
+            el("strong", { class: "app-tag app-tag--blue", text: "Live data" }),
+            el("span", { class: "app-source__meta", text: c.source }));
+        }
+        item.append(el("blockquote", { class: "app-source__quote", text: c.quote }));
+        sources.append(item);
       }
       article.append(sources);
     }
     if (answer.tool_calls && answer.tool_calls.length) {
-      const details = el("details", { class: "app-details" }, el("summary", { text: "Figures used (" + answer.tool_calls.length + ")" }));
+      const details = el("details", { class: "app-details app-figures" }, el("summary", { text: "Figures looked up (" + answer.tool_calls.length + ")" }));
+      const humanise = (name) => { const s = String(name).replace(/_/g, " "); return s.charAt(0).toUpperCase() + s.slice(1); };
       for (const call of answer.tool_calls) {
+        const list = el("dl", { class: "app-summary-list" });
+        for (const [key, value] of Object.entries(call.arguments || {})) {
+          list.append(el("div", { class: "app-summary-list__row" },
+            el("dt", { text: humanise(key) }),
+            el("dd", { text: typeof value === "string" ? value : JSON.stringify(value) })));
+        }
         details.append(el("div", { class: "app-tool" },
-          el("p", {}, el("code", { text: call.name })),
-          el("pre", { class: "app-code", text: JSON.stringify(call.arguments, null, 2) }),
-          el("pre", { class: "app-code", text: JSON.stringify(call.result, null, 2) })));
+          el("p", { class: "app-tool__name", text: humanise(call.name) }),
+          list,
+          el("details", { class: "app-details app-details--nested" },
+            el("summary", { text: "Show the data returned" }),
+            el("pre", { class: "app-code", text: JSON.stringify(call.result, null, 2) }))));
       }
       article.append(details);
     }
@@ -355,7 +370,8 @@
 
   thread.addEventListener("click", (event) => {
     const link = event.target.closest("a.app-cite, a.app-source__title");
-    if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    if (!link || !link.getAttribute("href").startsWith("/documents/")) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     openSource(link);
   });
