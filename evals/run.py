@@ -443,12 +443,13 @@ class _Run:
         result.mode = answer.mode
         result.citations = len(answer.citations)
         tool_texts = [_tool_text(call.result) for call in answer.tool_calls]
+        tool_strings = [metrics.normalise(s) for call in answer.tool_calls for s in _strings(call.result)]
         for citation in answer.citations:
-            if citation.page is None or citation.kind == "tool":
+            if citation.page is None:  # a live or tool figure: its quote must come from a tool result
                 result.tool_quotes_checked += 1
                 quote = metrics.normalise(citation.quote)
-                result.tool_quotes_traced += any(quote in metrics.normalise(t) for t in tool_texts)
-            else:
+                result.tool_quotes_traced += any(quote in s for s in tool_strings)
+            else:  # a page citation, whoever made it (a published KPI figure too): verbatim on that page
                 result.quotes_checked += 1
                 text = self.page_text(citation.doc_id, citation.page)
                 result.quotes_verbatim += text is not None and citation.quote in text
@@ -466,6 +467,20 @@ def _load_avg() -> float | None:
         return round(os.getloadavg()[0], 2)
     except OSError:  # pragma: no cover - not on this platform
         return None
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string and number inside a tool result (dicts, lists, models), not JSON-escaped."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif value is not None:
+        yield str(value)
 
 
 def _tool_text(value: Any) -> str:
@@ -724,7 +739,7 @@ def write_chart(summary: dict[str, Any], path: Path) -> None:
     left.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(keys))], [label for label, _ in keys])
     left.set_ylim(0, 1.05)
     left.set_title(f"Retrieval, {main_split} split")
-    left.legend(fontsize=8)
+    left.legend(fontsize=8, loc="lower left")
     kinds = [k for k in KINDS if any(k in summary["results"][s]["answers"]["by_kind"] for s in splits)]
     width = 0.8 / max(1, len(splits))
     for i, split in enumerate(splits):
@@ -733,9 +748,9 @@ def write_chart(summary: dict[str, Any], path: Path) -> None:
         left_edges = [j + i * width for j in range(len(kinds))]
         right.bar(left_edges, values, width=width, label=split)
     right.set_xticks([j + width * (len(splits) - 1) / 2 for j in range(len(kinds))], kinds, rotation=20)
-    right.set_ylim(0, 1.05)
+    right.set_ylim(0, 1.15)
     right.set_title("Answer accuracy by kind (ours)")
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="upper right", ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

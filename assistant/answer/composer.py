@@ -23,7 +23,14 @@ from typing import Any
 from ..config import LOCAL_OPERATOR, Principal, Settings
 from ..errors import ProviderError, ToolError
 from ..types import Answer, Citation, Hit, SearchFilters, ToolCall
-from .extractive import FIGURE_THRESHOLD, TEXT_THRESHOLD, Draft, ExtractiveComposer, citation_for, refusal_text
+from .extractive import (
+    FIGURE_THRESHOLD,
+    TEXT_THRESHOLD,
+    Draft,
+    ExtractiveComposer,
+    citation_for,
+    refusal_text,
+)
 from .followup import rewrite, standalone_history
 from .grounding import Grounded, GroundingCheck, split_sentences
 from .lexicon import COUNCILS, council_id, expansions
@@ -40,7 +47,9 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
 }
 MAX_LLM_SOURCES = 4
 MAX_RELATED = 3
-_REFUSAL = re.compile(r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.I)
+_REFUSAL = re.compile(
+    r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.I
+)
 
 
 class Composer:
@@ -89,7 +98,11 @@ class Composer:
 
     # --- one turn -----------------------------------------------------------------
     def answer(
-        self, question: str, *, history: Sequence[tuple[str, Answer]] = (), principal: Principal = LOCAL_OPERATOR
+        self,
+        question: str,
+        *,
+        history: Sequence[tuple[str, Answer]] = (),
+        principal: Principal = LOCAL_OPERATOR,
     ) -> Answer:
         """The final Answer of :meth:`stream`."""
         result: Answer | None = None
@@ -123,7 +136,9 @@ class Composer:
         evidence = draft.found or bool(tool_citations)
         if provider is not None and evidence:
             yield {"event": "status", "data": "Writing the answer..."}
-            answer = yield from self._llm_turn(provider, frame, draft, tool_text, tool_citations, tool_calls, notes)
+            answer = yield from self._llm_turn(
+                provider, frame, draft, tool_text, tool_citations, tool_calls, notes
+            )
         else:
             answer = self._extractive_answer(frame, draft, tool_text, tool_citations, tool_calls, notes)
             yield from _chunks(answer.answer)
@@ -183,7 +198,9 @@ class Composer:
         found = had_evidence and bool(grounded.citations)
         if had_evidence and not found:
             # Everything failed the check: refuse rather than show an unverified figure.
-            grounded = Grounded(refusal_text(frame, draft.rejections), [], grounded.removed, grounded.dropped_citations)
+            grounded = Grounded(
+                refusal_text(frame, draft.rejections), [], grounded.removed, grounded.dropped_citations
+            )
         return _answer(grounded, found, tool_calls, mode, [*removed, *grounded.removed], notes)
 
     def _llm_turn(
@@ -205,7 +222,9 @@ class Composer:
                 yield {"event": "token", "data": piece}
         except ProviderError as exc:
             notes.append(f"The language model failed ({exc.detail}); showing the extractive answer.")
-            return self._extractive_answer(frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback")
+            return self._extractive_answer(
+                frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback"
+            )
 
         reply = attach_markers("".join(pieces).strip(), sources)
         kept: list[str] = []
@@ -222,9 +241,18 @@ class Composer:
                 for f in _claimed_figures(grounded.text)
             )
         if not usable:
-            notes.append("The language model's answer could not be verified against the papers; showing the extractive answer.")
+            notes.append(
+                "The language model's answer could not be verified against the papers; showing the extractive answer."
+            )
             return self._extractive_answer(
-                frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback", removed=removed
+                frame,
+                draft,
+                tool_text,
+                tool_citations,
+                tool_calls,
+                notes,
+                mode="llm-fallback",
+                removed=removed,
             )
         grounded.removed = removed
         return _answer(grounded, True, tool_calls, f"llm:{provider.name}", removed, notes)
@@ -253,7 +281,11 @@ def period_variants(frame: QuestionFrame) -> list[str]:
     out: list[str] = []
     for iso in sorted(frame.dates):
         day = dt.date.fromisoformat(iso)
-        out += [f"{day.day}/{day.month}/{day.year}", f"{day.day} {day:%B %Y}", f"{_ordinal(day.day)} {day:%B}"]
+        out += [
+            f"{day.day}/{day.month}/{day.year}",
+            f"{day.day} {day:%B %Y}",
+            f"{_ordinal(day.day)} {day:%B}",
+        ]
     for fy in sorted(frame.fys):
         y = int(fy)
         out += [f"{y}-{(y + 1) % 100:02d}", f"{y}/{(y + 1) % 100:02d}", f"{y}/{y + 1}"]
@@ -272,7 +304,12 @@ def _claimed_figures(text: str) -> list[Any]:
 
 
 def _answer(
-    grounded: Grounded, found: bool, tool_calls: list[ToolCall], mode: str, removed: Sequence[str], notes: list[str]
+    grounded: Grounded,
+    found: bool,
+    tool_calls: list[ToolCall],
+    mode: str,
+    removed: Sequence[str],
+    notes: list[str],
 ) -> Answer:
     return Answer(
         answer=grounded.text,

@@ -141,7 +141,9 @@ class ExtractiveComposer:
         self._councils: dict[str, str | None] = {}
 
     # --- candidates -------------------------------------------------------------
-    def candidates(self, frame: QuestionFrame, hits: Sequence[Hit]) -> tuple[list[Candidate], list[Rejection]]:
+    def candidates(
+        self, frame: QuestionFrame, hits: Sequence[Hit]
+    ) -> tuple[list[Candidate], list[Rejection]]:
         """Every unit of ``hits`` that passes the entity filters, best first."""
         found: list[Candidate] = []
         rejections: list[Rejection] = []
@@ -190,7 +192,13 @@ class ExtractiveComposer:
                 council = council_id(getattr(doc.meta, "council", None))
                 if council is None:
                     text = " ".join(p.text for p in doc.pages[:40])
-                    counts = {cid: len(re.findall(name, text, re.I)) for cid, name in (("leicester_city", r"leicester\s+city"), ("leicestershire", r"leicestershire"))}
+                    counts = {
+                        cid: len(re.findall(name, text, re.I))
+                        for cid, name in (
+                            ("leicester_city", r"leicester\s+city"),
+                            ("leicestershire", r"leicestershire"),
+                        )
+                    }
                     (top, n_top), (_, n_other) = sorted(counts.items(), key=lambda kv: -kv[1])
                     council = top if n_top >= 2 and n_top >= 2 * n_other else None
         self._councils[hit.doc_id] = council
@@ -292,16 +300,18 @@ class ExtractiveComposer:
                 values.add(c.figure.value)
         if not others:
             citation = citation_for(1, best)
-            text = f"{best.figure.raw.strip()} — \"{_display(best)}\" [1]"
+            text = f'{best.figure.raw.strip()} — "{_display(best)}" [1]'
             return Draft(text, True, [citation], passing, rejections)
         chosen = [best, *others[:2]]
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         parts = [
             f"{c.figure.raw.strip() if c.figure else ''} in {c.hit.title}"
-            f"{f' (p. {c.hit.page})' if c.hit.page else ''}: \"{_display(c)}\" [{n}]"
+            f'{f" (p. {c.hit.page})" if c.hit.page else ""}: "{_display(c)}" [{n}]'
             for n, c in enumerate(chosen, start=1)
         ]
-        text = "The papers give different figures. " + " ".join(f"{p}." if not p.endswith(".") else p for p in parts)
+        text = "The papers give different figures. " + " ".join(
+            f"{p}." if not p.endswith(".") else p for p in parts
+        )
         dated = [(c.hit.date, n) for n, c in enumerate(chosen, start=1) if c.hit.date]
         if len(dated) == len(chosen) and len({d for d, _ in dated}) == len(dated):
             newest = max(dated)[1]
@@ -340,7 +350,27 @@ def _weight(term: str) -> float:
 
 
 _CONCEPTS = frozenset(
-    {"cic", "careleaver", "virtualschool", "headteacher", "budget", "staff", "placement", "residential", "foster", "uasc", "iha", "rha", "sdq", "neet", "eet", "pep", "send", "ofsted", "mtfs"}
+    {
+        "cic",
+        "careleaver",
+        "virtualschool",
+        "headteacher",
+        "budget",
+        "staff",
+        "placement",
+        "residential",
+        "foster",
+        "uasc",
+        "iha",
+        "rha",
+        "sdq",
+        "neet",
+        "eet",
+        "pep",
+        "send",
+        "ofsted",
+        "mtfs",
+    }
 )
 
 
@@ -367,8 +397,12 @@ def _period_match(frame: QuestionFrame, unit_text: str, text: str) -> tuple[bool
         return True, []
     figures = extract_figures(text)
     keys = {f.key for f in figures}
-    unit_spans = [(f.start, f.end) for f in extract_figures(unit_text)]
-    day_months = {(m.group(1), m.group(2).lower()[:3]) for m in re.finditer(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\b(?!\s*,?\s*(?:19|20)\d\d)", text)}
+    day_months = {
+        (m.group(1), m.group(2).lower()[:3])
+        for m in re.finditer(
+            r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\b(?!\s*,?\s*(?:19|20)\d\d)", text
+        )
+    }
     ok = True
     for iso in frame.dates:
         year, month, day = iso.split("-")
@@ -387,16 +421,28 @@ def _period_match(frame: QuestionFrame, unit_text: str, text: str) -> tuple[bool
             or (f.kind == "fy" and year in (f.value, str(int(f.value) + 1)))
             for f in figures
         )
-    wanted = {f"date:{d}" for d in frame.dates} | {f"fy:{y}" for y in frame.fys} | {f"number:{y}" for y in frame.years}
-    spans = [(f.start, f.end) for f in extract_figures(unit_text) if f.key in wanted or (f.kind == "number" and any(f.value == d[:4] for d in frame.dates))]
-    return ok, spans or unit_spans[:0]
+    wanted = (
+        {f"date:{d}" for d in frame.dates}
+        | {f"fy:{y}" for y in frame.fys}
+        | {f"number:{y}" for y in frame.years}
+    )
+    spans = [
+        (f.start, f.end)
+        for f in extract_figures(unit_text)
+        if f.key in wanted or (f.kind == "number" and any(f.value == d[:4] for d in frame.dates))
+    ]
+    return ok, spans
 
 
 _MONTH_ABBR = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def _answer_figure(
-    frame: QuestionFrame, unit: Unit, figures: list[Figure], period_spans: list[tuple[int, int]], bare_row: bool
+    frame: QuestionFrame,
+    unit: Unit,
+    figures: list[Figure],
+    period_spans: list[tuple[int, int]],
+    bare_row: bool,
 ) -> Figure | None:
     """The figure in ``unit`` that answers a figure question.
 
@@ -413,14 +459,18 @@ def _answer_figure(
             continue
         if fig.start == 0 and re.match(r"\d{1,3}[.)]\s", unit.text):
             continue  # a paragraph number, "58. References ..."
-        if frame.answer_type == "money" and (fig.kind == "money" or (fig.kind == "number" and "£" in unit.text)):
+        if frame.answer_type == "money" and (
+            fig.kind == "money" or (fig.kind == "number" and "£" in unit.text)
+        ):
             pool.append(fig)
         elif frame.answer_type == "percent" and fig.kind == "percent":
             pool.append(fig)
         elif frame.answer_type == "count" and fig.kind == "number":
             tail = unit.text[fig.end : fig.end + 12].lower()
             head = unit.text[max(0, fig.start - 14) : fig.start].lower()
-            if re.match(r"\s*(?:per\b|/)", tail) or re.search(r"(?:average|rate|ratio|mean)(?:\s+of)?\s*$", head):
+            if re.match(r"\s*(?:per\b|/)", tail) or re.search(
+                r"(?:average|rate|ratio|mean)(?:\s+of)?\s*$", head
+            ):
                 continue  # a rate or an average, not a count
             if _REFERENCE.search(head):
                 continue  # "Section 20", "paragraph 14", "Year 11"
@@ -431,11 +481,7 @@ def _answer_figure(
     periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
     if period_spans and periods:
         asked = {s for s, _ in period_spans}
-        pool = [
-            fig
-            for fig in pool
-            if min(periods, key=lambda p: abs(p.start - fig.start)).start in asked
-        ]
+        pool = [fig for fig in pool if min(periods, key=lambda p: abs(p.start - fig.start)).start in asked]
     if not pool:
         return None
 
@@ -450,8 +496,12 @@ def _answer_figure(
         near = min((abs(fig.start - s) for s, _ in period_spans), default=0)
         part_of = 2.0 if re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", unit.text[fig.end : fig.end + 12]) else 0.0
         return (
-            4.0 * len(after & key_terms) + 1.0 * len(before & key_terms)
-            + len(after & frame.terms) + 0.25 * len(before & frame.terms) - near / 100.0 - part_of
+            4.0 * len(after & key_terms)
+            + 1.0 * len(before & key_terms)
+            + len(after & frame.terms)
+            + 0.25 * len(before & frame.terms)
+            - near / 100.0
+            - part_of
         )
 
     best = max(pool, key=fit)
@@ -492,12 +542,14 @@ def _display(candidate: Candidate) -> str:
 
 
 def refusal_text(frame: QuestionFrame, rejections: Sequence[Rejection]) -> str:
-    """"The papers do not say ..." with, where known, why nearby figures do not fit."""
+    """ "The papers do not say ..." with, where known, why nearby figures do not fit."""
     focus = frame.text.strip().rstrip("?. ")
     focus = focus[:1].lower() + focus[1:] if focus[:2] != focus[:2].upper() else focus
     text = f"The papers do not say {focus}."
     reasons = {r.reason for r in rejections}
-    other_councils = sorted({r.council for r in rejections if r.reason == "council" and r.council} - set(frame.councils))
+    other_councils = sorted(
+        {r.council for r in rejections if r.reason == "council" and r.council} - set(frame.councils)
+    )
     if "council" in reasons and other_councils:
         names = " or ".join(COUNCILS[c] for c in other_councils)
         asked = " or ".join(frame.council_names) or "the council asked about"

@@ -52,7 +52,12 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
         ),
     ),
     ("percent", re.compile(rf"(?P<num>{_NUM})\s?(?:%|per\s?cent\b|percent\b)", re.I)),
-    ("date", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")),
+    (
+        "date",
+        re.compile(
+            r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?"
+        ),
+    ),
     (
         "date",
         re.compile(
@@ -78,7 +83,10 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ),
     ("number", re.compile(r"(?<![\w.])(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)),
     ("number", re.compile(rf"(?<![\w.])(?P<num>{_NUM})\s?(?:fte|wte)\b", re.I)),
-    ("ref", re.compile(r"\b(?=[A-Za-z0-9/-]*[A-Za-z])(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*\b")),
+    (
+        "ref",
+        re.compile(r"\b(?=[A-Za-z0-9/-]*[A-Za-z])(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*\b"),
+    ),
     ("number", re.compile(rf"(?<![\w.])(?P<num>{_NUM})(?:\s?(?:fte|FTE|wte|WTE))?(?![\w])")),
 ]
 

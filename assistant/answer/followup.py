@@ -19,13 +19,16 @@ from .lexicon import COUNCILS, councils_named, terms
 from .question import parse_question
 
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(?:and|but|also|what\s+about|how\s+about|same\s+for|then|so|or|and\s+what\s+about|ok(?:ay)?,?)\b", re.I
+    r"^\s*(?:and|but|also|what\s+about|how\s+about|same\s+for|then|so|or|and\s+what\s+about|ok(?:ay)?,?)\b",
+    re.I,
 )
 _BACK = re.compile(
     r"\b(?:the\s+)?(?:year|twelve\s+months)\s+(?:before|earlier|prior)|\b(?:previous|prior|last|preceding)\s+year\b|\ba\s+year\s+(?:before|earlier)\b",
     re.I,
 )
-_FORWARD = re.compile(r"\b(?:the\s+)?year\s+(?:after|later)|\b(?:next|following)\s+year\b|\ba\s+year\s+later\b", re.I)
+_FORWARD = re.compile(
+    r"\b(?:the\s+)?year\s+(?:after|later)|\b(?:next|following)\s+year\b|\ba\s+year\s+later\b", re.I
+)
 _PRONOUN = re.compile(r"\b(?:that|it|this|they|them|those|these|there|then)\b", re.I)
 _COUNCIL_TEXT = re.compile(
     r"\b(?:in|for|at|by)?\s*(?:the\s+)?(?:leicester\s+city(?:\s+council)?|leicestershire(?:\s+county\s+council)?|leicester(?!shire)|the\s+city|the\s+county)\b",
@@ -73,7 +76,9 @@ def rewrite(question: str, previous: Sequence[str]) -> str:
     shifted = bool(_BACK.search(question) or _FORWARD.search(question))
     new_terms = set() if shifted else follow.terms - {"number"}
     if new_terms and not (new_terms <= parse_question(base).terms):
-        head = re.match(r"^\s*(how\s+many|how\s+much|what\s+(?:was|is|were|are)(?:\s+the)?|when|who)\b", base, re.I)
+        head = re.match(
+            r"^\s*(how\s+many|how\s+much|what\s+(?:was|is|were|are)(?:\s+the)?|when|who)\b", base, re.I
+        )
         subject = _strip_context(question)
         if head and subject:
             base_frame = parse_question(result)

@@ -27,7 +27,9 @@ from .figures import Figure, evidence_keys, extract_figures, supports
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _PAGE_REF = re.compile(r"\b(?:p|pp|page|pages)\.?\s*\d+(?:\s*[-–]\s*\d+)?", re.I)
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))(?:\s*\[\d{1,3}\])*\s+(?=[A-Z\"“(£0-9])|\n+")
-_ABBREV_END = re.compile(r"\b(?:p|pp|no|nos|para|paras|e\.g|i\.e|cf|approx|inc|mr|mrs|ms|dr|cllr|st)\.$", re.I)
+_ABBREV_END = re.compile(
+    r"\b(?:p|pp|no|nos|para|paras|e\.g|i\.e|cf|approx|inc|mr|mrs|ms|dr|cllr|st)\.$", re.I
+)
 
 
 @dataclass
@@ -95,7 +97,10 @@ class GroundingCheck:
         if page is None or not citation.quote.strip():
             return None
         text = page.text
-        if citation.start is not None and text[citation.start : citation.start + len(citation.quote)] == citation.quote:
+        if (
+            citation.start is not None
+            and text[citation.start : citation.start + len(citation.quote)] == citation.quote
+        ):
             return citation
         at = text.find(citation.quote)
         if at >= 0:
@@ -131,7 +136,9 @@ class GroundingCheck:
                 dropped.append(citation.n)
             else:
                 by_n[citation.n] = checked
-        tool_keys = set().union(*(evidence_keys(tool_text(c.result)) for c in tool_calls)) if tool_calls else set()
+        tool_keys = (
+            set().union(*(evidence_keys(tool_text(c.result)) for c in tool_calls)) if tool_calls else set()
+        )
         allowed_keys = set().union(*(evidence_keys(a) for a in allowed)) if allowed else set()
         keys_of = {n: self._citation_keys(c) for n, c in by_n.items()}
         all_keys = set().union(*keys_of.values()) if keys_of else set()
@@ -156,7 +163,11 @@ class GroundingCheck:
 
     @staticmethod
     def _citation_keys(citation: Citation) -> set[str]:
-        meta = " ".join(filter(None, [citation.title, citation.source, citation.date.isoformat() if citation.date else ""]))
+        meta = " ".join(
+            filter(
+                None, [citation.title, citation.source, citation.date.isoformat() if citation.date else ""]
+            )
+        )
         return evidence_keys(citation.quote) | evidence_keys(meta)
 
 
@@ -167,5 +178,7 @@ def _renumber(text: str, by_n: dict[int, Citation]) -> tuple[str, list[Citation]
         if n in by_n and n not in order:
             order[n] = len(order) + 1
     new_text = _MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", text)
-    citations = [by_n[old].model_copy(update={"n": new}) for old, new in sorted(order.items(), key=lambda kv: kv[1])]
+    citations = [
+        by_n[old].model_copy(update={"n": new}) for old, new in sorted(order.items(), key=lambda kv: kv[1])
+    ]
     return re.sub(r"[ \t]{2,}", " ", new_text).strip(), citations

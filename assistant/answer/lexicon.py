@@ -33,10 +33,26 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "careleaver": ("care leavers", "care leaver", "care-leavers", "care experienced young people"),
     "virtualschool": ("virtual school", "virtual schools", "vs"),
     "headteacher": ("virtual school head", "headteacher", "head teacher", "head of the virtual school"),
-    "budget": ("budget", "budgets", "spend", "spending", "expenditure", "cost", "costs", "funding", "allocation"),
+    "budget": (
+        "budget",
+        "budgets",
+        "spend",
+        "spending",
+        "expenditure",
+        "cost",
+        "costs",
+        "funding",
+        "allocation",
+    ),
     "staff": ("staff", "stuff", "staffing", "fte", "full time equivalent", "employees", "workers"),
     "placement": ("placements", "placement", "placed"),
-    "residential": ("residential homes", "residential home", "children's homes", "childrens homes", "residential"),
+    "residential": (
+        "residential homes",
+        "residential home",
+        "children's homes",
+        "childrens homes",
+        "residential",
+    ),
     "foster": ("foster care", "fostering", "foster carers", "foster", "fostered"),
     "uasc": ("unaccompanied asylum seeking children", "unaccompanied asylum-seeking children", "uasc"),
     "iha": ("initial health assessments", "initial health assessment", "iha", "ihas"),
@@ -66,7 +82,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "leicestershire": re.compile(r"\bleicestershire\b|\bthe\s+county\b|\bcounty\s+council\b", re.I),
 }
 # Mentions that name both councils together (health partners) are not a council claim.
-_JOINT = re.compile(r"leicester\s*,\s*leicestershire|leicester,?\s+leicestershire\s+and\s+rutland|\bLLR\b", re.I)
+_JOINT = re.compile(
+    r"leicester\s*,\s*leicestershire|leicester,?\s+leicestershire\s+and\s+rutland|\bLLR\b", re.I
+)
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -94,7 +112,15 @@ def _phrase_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def stem(word: str) -> str:
     """A light English stemmer: plural and common suffixes, good enough for overlap."""
     word = word.lower().strip("'’-")
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ings", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 break
@@ -120,7 +146,12 @@ def terms(text: str) -> frozenset[str]:
     text_words = _WORD.findall(text)
     for word in _WORD.findall(rest) + [w for w in text_words if w.lower() in ("children", "child", "care")]:
         low = re.sub(r"['’]s?$", "", word.lower())
-        if low in STOPWORDS or low in MONTHS or low[0].isdigit() or low in ("leicester", "leicestershire", "rutland"):
+        if (
+            low in STOPWORDS
+            or low in MONTHS
+            or low[0].isdigit()
+            or low in ("leicester", "leicestershire", "rutland")
+        ):
             continue
         if len(low) < 2:
             continue

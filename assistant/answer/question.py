@@ -18,10 +18,27 @@ from .lexicon import COUNCILS, councils_named, terms
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("percent", re.compile(r"\bpercentage\b|\bproportion\b|\bper\s?cent\b|%|\bwhat\s+share\b", re.I)),
-    ("money", re.compile(r"\bhow\s+much\b|\bbudget|\bcost|\bspen[dt]|\bexpenditure\b|\bfunding\b|£|\boverspend|\bsavings?\b", re.I)),
+    (
+        "money",
+        re.compile(
+            r"\bhow\s+much\b|\bbudget|\bcost|\bspen[dt]|\bexpenditure\b|\bfunding\b|£|\boverspend|\bsavings?\b",
+            re.I,
+        ),
+    ),
     ("count", re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bhow\s+big\b|\bcount\b|\btotal\b", re.I)),
-    ("date", re.compile(r"^\s*(?:and\s+)?when\b|\bwhat\s+date\b|\bwhich\s+date\b|\bwhat\s+year\b|\bwhich\s+year\b", re.I)),
-    ("person", re.compile(r"^\s*(?:and\s+)?who\b|\bname\s+of\s+the\s+(?:person|officer|head|manager|lead)\b|\bwho\s+(?:is|was|heads|leads)\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"^\s*(?:and\s+)?when\b|\bwhat\s+date\b|\bwhich\s+date\b|\bwhat\s+year\b|\bwhich\s+year\b", re.I
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"^\s*(?:and\s+)?who\b|\bname\s+of\s+the\s+(?:person|officer|head|manager|lead)\b|\bwho\s+(?:is|was|heads|leads)\b",
+            re.I,
+        ),
+    ),
 ]
 FIGURE_TYPES = frozenset({"count", "money", "percent"})
 

@@ -57,7 +57,11 @@ def _line_breaks(text: str) -> list[tuple[int, bool]]:
             previous_row = is_row
             continue
         prev = lines[i - 1].rstrip()
-        short_prev = bool(prev) and len(prev) < 0.7 * width and not prev.endswith((",", ";", "-", "–", "and", "of", "the"))
+        short_prev = (
+            bool(prev)
+            and len(prev) < 0.7 * width
+            and not prev.endswith((",", ";", "-", "–", "and", "of", "the"))
+        )
         if (
             not prev.strip()
             or is_row

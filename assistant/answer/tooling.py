@@ -149,7 +149,9 @@ def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) 
         newer = conflict[conflict["newer"]]
         key = (newer.get("kind"), newer.get("source"), newer.get("value"), newer.get("as_at"))
         if key in n_of:
-            sentences.append(f"The live and published figures differ; the {conflict['newer']} figure [{n_of[key]}] is the newer.")
+            sentences.append(
+                f"The live and published figures differ; the {conflict['newer']} figure [{n_of[key]}] is the newer."
+            )
     return " ".join(sentences), citations
 
 

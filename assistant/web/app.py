@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -41,7 +41,7 @@ STATIC_DIR = WEB_DIR / "static"
 # JSON bodies are small; the upload routes raise their own limit (routes/api.py).
 MAX_JSON_BODY = 1 * 1024 * 1024
 
-CONTENT_SECURITY_POLICY = "; ".join(
+CONTENT_SECURITY_POLICY = "; ".join(  # noqa: FLY002 - one directive a line
     [
         "default-src 'self'",
         "script-src 'self'",
@@ -83,7 +83,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None, *, warm_up: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings, assistant: Assistant | None = None, *, warm_up: bool = True
+) -> FastAPI:
     """Build the app. ``assistant`` defaults to ``Assistant(settings)``.
 
     With ``warm_up`` the models load in a background thread at start-up;
@@ -127,31 +129,54 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, warm_u
 # --- error handlers: one JSON shape for /api, an HTML page elsewhere ------------------
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path in ("/healthz", "/readyz") or (
-        "text/html" not in request.headers.get("accept", "")
+    return (
+        path.startswith("/api/")
+        or path in ("/healthz", "/readyz")
+        or ("text/html" not in request.headers.get("accept", ""))
     )
 
 
-def error_response(request: Request, status: int, error: dict[str, object]) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="assistant"'} if status == 401 else None
+def error_response(
+    request: Request, status: int, error: Mapping[str, object]
+) -> Response:
+    headers = (
+        {"WWW-Authenticate": 'Bearer realm="assistant"'} if status == 401 else None
+    )
     if _wants_json(request):
-        return JSONResponse({"error": error}, status_code=status, headers=headers)
+        return JSONResponse({"error": dict(error)}, status_code=status, headers=headers)
     return templates.TemplateResponse(
-        request, "error.html", {"status": status, "error": error}, status_code=status, headers=headers
+        request,
+        "error.html",
+        {"status": status, "error": error},
+        status_code=status,
+        headers=headers,
     )
 
 
 async def _assistant_error(request: Request, exc: AssistantError) -> Response:
     if exc.status >= 500:
-        log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail)
+        log.error(
+            "%s on %s %s: %s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            exc.detail,
+        )
     return error_response(request, exc.status, exc.to_dict())
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "form")]
+    location = [
+        str(part)
+        for part in first.get("loc", ())
+        if part not in ("body", "query", "path", "form")
+    ]
     field = ".".join(location) or None
-    error: dict[str, object] = {"type": "ValidationError", "detail": f"{field or 'request'}: {first.get('msg', 'invalid')}"}
+    error: dict[str, object] = {
+        "type": "ValidationError",
+        "detail": f"{field or 'request'}: {first.get('msg', 'invalid')}",
+    }
     if field:
         error["field"] = field
     return error_response(request, 422, error)
@@ -186,10 +211,21 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(scope, headers):
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1")
+            for k, v in scope["headers"]
+        }
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(
+            scope, headers
+        ):
             response = JSONResponse(
-                {"error": {"type": "AccessDenied", "detail": "cross-site request refused"}}, status_code=403
+                {
+                    "error": {
+                        "type": "AccessDenied",
+                        "detail": "cross-site request refused",
+                    }
+                },
+                status_code=403,
             )
             await response(scope, receive, send)
             return
@@ -204,7 +240,10 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"SAMEORIGIN"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                    (
+                        b"permissions-policy",
+                        b"camera=(), microphone=(), geolocation=()",
+                    ),
                 ):
                     if name not in present:
                         raw.append((name, value))
@@ -221,4 +260,3 @@ def _same_origin(scope: Scope, headers: dict[str, str]) -> bool:
     host = headers.get("host", "")
     scheme = scope.get("scheme", "http")
     return origin in (f"{scheme}://{host}", f"http://{host}", f"https://{host}")
-

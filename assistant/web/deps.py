@@ -51,13 +51,15 @@ class Warmup:
     def start(self) -> None:
         if self.done.is_set() or self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._run, name="assistant-warm-up", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="assistant-warm-up", daemon=True
+        )
         self._thread.start()
 
     def _run(self) -> None:
         try:
             self.assistant.warm_up()
-        except Exception as exc:  # the first request retries lazily and reports properly
+        except Exception as exc:  # noqa: BLE001 - the first request retries lazily and reports properly
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("warm-up failed: %s", self.error)
         finally:
@@ -115,7 +117,11 @@ def api_principal(request: Request) -> Principal:
     token = _bearer(request) or request.cookies.get(TOKEN_COOKIE)
     principal = lookup_token(settings, token)
     if principal is None:
-        detail = "invalid bearer token" if token else "missing `Authorization: Bearer <token>` header"
+        detail = (
+            "invalid bearer token"
+            if token
+            else "missing `Authorization: Bearer <token>` header"
+        )
         raise Unauthenticated(detail)
     return principal
 
@@ -127,7 +133,9 @@ def page_principal(request: Request) -> Principal:
         return ANONYMOUS
     principal = lookup_token(settings, request.cookies.get(TOKEN_COOKIE))
     if principal is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = request.url.path + (
+            f"?{request.url.query}" if request.url.query else ""
+        )
         raise LoginRequired(target)
     return principal
 
@@ -136,13 +144,17 @@ def can_upload(settings: Settings, principal: Principal) -> bool:
     return not settings.tokens or bool(principal.groups & UPLOAD_GROUPS)
 
 
-def uploader(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+def uploader(
+    request: Request, principal: Annotated[Principal, Depends(api_principal)]
+) -> Principal:
     if not can_upload(get_settings(request), principal):
         raise AccessDenied("uploading papers needs a token in the `staff` group")
     return principal
 
 
-def page_uploader(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+def page_uploader(
+    request: Request, principal: Annotated[Principal, Depends(page_principal)]
+) -> Principal:
     if not can_upload(get_settings(request), principal):
         raise AccessDenied("uploading papers needs a token in the `staff` group")
     return principal

@@ -16,9 +16,59 @@ from collections.abc import Iterable, Mapping
 from markupsafe import Markup, escape
 
 _STOPWORDS = frozenset(
-    """a an and are as at be by for from has have how in is it its many much of on or
-    the this that to was were what when where which who why will with did does do
-    there their they than then into about over under per any all""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "many",
+        "much",
+        "of",
+        "on",
+        "or",
+        "the",
+        "this",
+        "that",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "did",
+        "does",
+        "do",
+        "there",
+        "their",
+        "they",
+        "than",
+        "then",
+        "into",
+        "about",
+        "over",
+        "under",
+        "per",
+        "any",
+        "all",
+    ]
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
@@ -39,7 +89,9 @@ def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     # A term matches at a word start and takes the rest of the word: "child" -> "children".
-    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(words) + r")[A-Za-z0-9]*", re.IGNORECASE)
+    return re.compile(
+        r"(?<![A-Za-z0-9])(?:" + "|".join(words) + r")[A-Za-z0-9]*", re.IGNORECASE
+    )
 
 
 def highlight_terms(text: str, terms: Iterable[str]) -> Markup:
@@ -75,7 +127,9 @@ def snippet(text: str, terms: Iterable[str], width: int = 360) -> str:
     return ("… " if begin else "") + text[begin:end] + (" …" if end < len(text) else "")
 
 
-def find_quote(text: str, quote: str, start: int | None = None) -> tuple[int, int] | None:
+def find_quote(
+    text: str, quote: str, start: int | None = None
+) -> tuple[int, int] | None:
     """Where ``quote`` sits in ``text``: at ``start`` if it matches there, else the first
     exact occurrence, else the first occurrence ignoring differences in white space."""
     quote = (quote or "").strip()
@@ -101,7 +155,8 @@ def mark_quote(text: str, quote: str | None, start: int | None = None) -> Markup
     a, b = span
     return (
         escape(text[:a])
-        + Markup('<mark id="quote" class="app-quote" tabindex="-1">%s</mark>') % text[a:b]
+        + Markup('<mark id="quote" class="app-quote" tabindex="-1">%s</mark>')
+        % text[a:b]
         + escape(text[b:])
     )
 
@@ -117,7 +172,9 @@ def cite_links(answer: str, links: Mapping[int, str]) -> Markup:
         out.append(escape(answer[last : match.start()]))
         out.append(
             Markup("").join(
-                Markup('<a class="app-cite" href="%s" data-cite="%d" aria-label="Source %d">[%d]</a>')
+                Markup(
+                    '<a class="app-cite" href="%s" data-cite="%d" aria-label="Source %d">[%d]</a>'
+                )
                 % (links[n], n, n, n)
                 for n in numbers
             )

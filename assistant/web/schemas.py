@@ -19,9 +19,15 @@ class _Request(BaseModel):
 
 
 class FiltersIn(_Request):
-    doc_type: str | None = Field(default=None, description="e.g. `minutes`, `foi_response`")
-    since: dt.date | None = Field(default=None, description="papers dated on or after (YYYY-MM-DD)")
-    until: dt.date | None = Field(default=None, description="papers dated on or before (YYYY-MM-DD)")
+    doc_type: str | None = Field(
+        default=None, description="e.g. `minutes`, `foi_response`"
+    )
+    since: dt.date | None = Field(
+        default=None, description="papers dated on or after (YYYY-MM-DD)"
+    )
+    until: dt.date | None = Field(
+        default=None, description="papers dated on or before (YYYY-MM-DD)"
+    )
     council: str | None = None
     committee: str | None = None
 
@@ -31,7 +37,12 @@ class FiltersIn(_Request):
 
 class SearchRequest(_Request):
     query: str = Field(max_length=2000)
-    k: int | None = Field(default=None, ge=1, le=100, description="number of hits (default: settings.top_k)")
+    k: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="number of hits (default: settings.top_k)",
+    )
     filters: FiltersIn = FiltersIn()
     offset: int = Field(default=0, ge=0, le=10_000)
     sort: Literal["relevance", "date"] = "relevance"
@@ -47,7 +58,9 @@ class SearchResponse(BaseModel):
 
 class AskRequest(_Request):
     question: str = Field(max_length=4000)
-    conversation_id: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9_-]*$")
+    conversation_id: str | None = Field(
+        default=None, max_length=100, pattern=r"^[A-Za-z0-9_-]*$"
+    )
 
 
 class FoiDraftRequest(_Request):
@@ -91,7 +104,7 @@ class DocumentOut(BaseModel):
     pages: list[PageOut]
 
     @classmethod
-    def of(cls, doc: Document, *, with_pages: bool = True) -> "DocumentOut":
+    def of(cls, doc: Document, *, with_pages: bool = True) -> DocumentOut:
         meta = doc.meta
         return cls(
             doc_id=doc.doc_id,
@@ -106,7 +119,9 @@ class DocumentOut(BaseModel):
             paginated=doc.paginated,
             page_count=len(doc.pages),
             file_url=f"/api/documents/{doc.doc_id}/file",
-            pages=[PageOut(number=p.number, text=p.text) for p in doc.pages] if with_pages else [],
+            pages=[PageOut(number=p.number, text=p.text) for p in doc.pages]
+            if with_pages
+            else [],
         )
 
 
@@ -118,7 +133,9 @@ class PageResponse(BaseModel):
     page: int
     page_count: int
     text: str
-    file_url: str = Field(description="the original file, opened at this page where it is a PDF")
+    file_url: str = Field(
+        description="the original file, opened at this page where it is a PDF"
+    )
 
 
 class UploadResponse(BaseModel):

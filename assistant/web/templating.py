@@ -27,17 +27,23 @@ def uk_date(value: dt.date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return f"{value.day} {value:%B %Y}"
+    else:
+        day = value
+    return f"{day.day} {day:%B %Y}"
 
 
 def doc_type_label(value: str | None) -> str:
-    return DOC_TYPE_LABELS.get(value or "", (value or "").replace("_", " ").capitalize())
+    return DOC_TYPE_LABELS.get(
+        value or "", (value or "").replace("_", " ").capitalize()
+    )
 
 
-def passage_url(doc_id: str, page: int | None, quote: str | None = None, start: int | None = None) -> str:
+def passage_url(
+    doc_id: str, page: int | None, quote: str | None = None, start: int | None = None
+) -> str:
     """The document view at ``page`` with ``quote`` highlighted."""
     params: dict[str, Any] = {}
     if page:
@@ -52,7 +58,11 @@ def passage_url(doc_id: str, page: int | None, quote: str | None = None, start: 
 
 def file_url(doc_id: str, source: str | None, page: int | None = None) -> str:
     url = f"/api/documents/{doc_id}/file"
-    return f"{url}#page={page}" if page and (source or "").lower().endswith(".pdf") else url
+    return (
+        f"{url}#page={page}"
+        if page and (source or "").lower().endswith(".pdf")
+        else url
+    )
 
 
 def _json_dumps(value: Any, **kwargs: Any) -> str:
@@ -62,7 +72,9 @@ def _json_dumps(value: Any, **kwargs: Any) -> str:
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        autoescape=select_autoescape(
+            ["html", "xml"], default_for_string=True, default=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

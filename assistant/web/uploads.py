@@ -32,7 +32,9 @@ class UploadTooLarge(BadRequest):
     status = 413
 
     def __init__(self) -> None:
-        super().__init__("file", f"is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit")
+        super().__init__(
+            "file", f"is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit"
+        )
 
 
 def safe_filename(name: str | None) -> str:

@@ -30,7 +30,11 @@ def test_wrong_council_tool_result_gives_no_figure(assistant) -> None:
 
 def test_provider_failure_falls_back_to_extractive(assistant, tmp_path: Path) -> None:
     settings = Settings(
-        home=tmp_path, llm_provider="openai", llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout_s=2
+        home=tmp_path,
+        llm_provider="openai",
+        llm_base_url="http://127.0.0.1:9/v1",
+        llm_model="m",
+        llm_timeout_s=2,
     )
     composer = Composer(settings, index=assistant.index, kpis=None)
     answer = composer.answer("What was the LAC budget in 2014-15?")

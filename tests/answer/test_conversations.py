@@ -27,7 +27,9 @@ def test_history_survives_reopening(tmp_path: Path) -> None:
 
 
 def test_follow_up_understood_in_context(assistant) -> None:
-    first = assistant.ask("How many children were in care in Leicestershire on 31 March 2020?", conversation_id="conv-fu")
+    first = assistant.ask(
+        "How many children were in care in Leicestershire on 31 March 2020?", conversation_id="conv-fu"
+    )
     assert "657" in first.answer
     before = assistant.ask("and the year before?", conversation_id="conv-fu")
     assert before.found
@@ -39,7 +41,9 @@ def test_follow_up_understood_in_context(assistant) -> None:
 
 
 def test_follow_up_of_another_user_is_not_in_context(assistant) -> None:
-    assistant.ask("What was the LAC budget in 2014-15?", conversation_id="conv-shared", principal=Principal("alice"))
+    assistant.ask(
+        "What was the LAC budget in 2014-15?", conversation_id="conv-shared", principal=Principal("alice")
+    )
     answer = assistant.ask("and the year before?", conversation_id="conv-shared", principal=Principal("bob"))
     assert "£26,462,900" not in answer.answer
     assert not any(note.startswith("Read as") for note in answer.notes)

@@ -6,10 +6,8 @@ import re
 import statistics
 import time
 
-import pytest
-
-from assistant.answer.grounding import answer_figures
 from assistant.answer.figures import evidence_keys, supports
+from assistant.answer.grounding import answer_figures
 from assistant.types import Answer
 
 
@@ -63,7 +61,10 @@ def test_disagreeing_papers_both_shown_and_cited(assistant) -> None:
     answer = assistant.ask("How many children were in care in Leicestershire on 31 March 2019?")
     assert answer.found
     assert "582" in answer.answer and "585" in answer.answer
-    assert {c.doc_id for c in answer.citations} == {"cic-health-annual-report-2019-20", "cfosc-2020-01-21-agenda-pack"}
+    assert {c.doc_id for c in answer.citations} == {
+        "cic-health-annual-report-2019-20",
+        "cfosc-2020-01-21-agenda-pack",
+    }
     assert "657" not in answer.answer.split('"')[0]  # the 2020 figure is not offered as the answer
     assert_quotes_verbatim(assistant, answer)
     assert_figures_grounded(answer)

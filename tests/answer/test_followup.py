@@ -33,7 +33,9 @@ def test_no_history_no_rewrite() -> None:
 
 
 def test_history_is_rewritten_turn_by_turn() -> None:
-    assert standalone_history(["What was the LAC budget in 2014-15?", "and the year before?", "and the year before?"]) == [
+    assert standalone_history(
+        ["What was the LAC budget in 2014-15?", "and the year before?", "and the year before?"]
+    ) == [
         "What was the LAC budget in 2014-15?",
         "What was the LAC budget in 2013-14?",
         "What was the LAC budget in 2012-13?",

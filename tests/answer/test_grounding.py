@@ -17,7 +17,15 @@ def check(assistant) -> GroundingCheck:
 
 
 def citation(quote: str = QUOTE, page: int = 1, n: int = 1, **extra) -> Citation:
-    return Citation(n=n, doc_id=DOC, title="Children in Care health annual report", source="x.pdf", page=page, quote=quote, **extra)
+    return Citation(
+        n=n,
+        doc_id=DOC,
+        title="Children in Care health annual report",
+        source="x.pdf",
+        page=page,
+        quote=quote,
+        **extra,
+    )
 
 
 def test_supported_answer_is_kept_and_start_recorded(check: GroundingCheck, assistant) -> None:
@@ -30,7 +38,9 @@ def test_supported_answer_is_kept_and_start_recorded(check: GroundingCheck, assi
 
 
 def test_invented_figure_is_removed(check: GroundingCheck) -> None:
-    reply = "There were 657 children in care on 31 March 2020 [1]. Of these, 1,204 were placed out of county [1]."
+    reply = (
+        "There were 657 children in care on 31 March 2020 [1]. Of these, 1,204 were placed out of county [1]."
+    )
     grounded = check.check(reply, [citation()])
     assert "1,204" not in grounded.text
     assert "657" in grounded.text
@@ -68,8 +78,20 @@ def test_layout_whitespace_is_repaired_to_the_exact_slice(check: GroundingCheck,
 
 
 def test_tool_result_backs_a_figure(check: GroundingCheck) -> None:
-    call = ToolCall(name="get_kpi", arguments={"metric": "cla_at_31_march"}, result={"value": 702.0, "source": "kpis.csv", "kind": "live"})
-    live = Citation(n=1, doc_id="kpis.csv", title="kpis.csv", source="kpis.csv", page=None, quote="cla_at_31_march,Leicestershire,2021-03-31,702", kind="tool")
+    call = ToolCall(
+        name="get_kpi",
+        arguments={"metric": "cla_at_31_march"},
+        result={"value": 702.0, "source": "kpis.csv", "kind": "live"},
+    )
+    live = Citation(
+        n=1,
+        doc_id="kpis.csv",
+        title="kpis.csv",
+        source="kpis.csv",
+        page=None,
+        quote="cla_at_31_march,Leicestershire,2021-03-31,702",
+        kind="tool",
+    )
     grounded = check.check("The live figure is 702 [1]. It was 703 [1].", [live], tool_calls=[call])
     assert grounded.text == "The live figure is 702 [1]."
 

@@ -53,7 +53,10 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def llama_composer(assistant, tmp_path_factory: pytest.TempPathFactory) -> Composer:
     settings = Settings(
-        home=tmp_path_factory.mktemp("llama-home"), llm_provider="llama_cpp", llm_model_path=GGUF, llm_max_tokens=48
+        home=tmp_path_factory.mktemp("llama-home"),
+        llm_provider="llama_cpp",
+        llm_model_path=GGUF,
+        llm_max_tokens=48,
     )
     composer = Composer(settings, index=assistant.index, kpis=assistant.kpis)
     composer.warm_up()
@@ -65,8 +68,23 @@ def openai_server() -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", GGUF, "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            GGUF,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--model_alias",
+            "smollm2",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -102,7 +120,9 @@ def test_local_model_answer_is_grounded(assistant, llama_composer: Composer) -> 
 @needs_model
 def test_local_model_inventions_are_removed(assistant, llama_composer: Composer) -> None:
     """Asked for a figure the sources do not hold, the model's numbers never survive."""
-    answer = llama_composer.answer("How many children were in residential care in Leicestershire on 31 March 2020?")
+    answer = llama_composer.answer(
+        "How many children were in residential care in Leicestershire on 31 March 2020?"
+    )
     assert_grounded(assistant, answer)
     for sentence in answer.removed:
         assert sentence not in answer.answer
@@ -113,7 +133,11 @@ def test_local_model_inventions_are_removed(assistant, llama_composer: Composer)
 @needs_model
 def test_openai_compatible_endpoint(assistant, openai_server: str, tmp_path: Path) -> None:
     settings = Settings(
-        home=tmp_path, llm_provider="openai", llm_base_url=openai_server, llm_api_key="local", llm_model="smollm2",
+        home=tmp_path,
+        llm_provider="openai",
+        llm_base_url=openai_server,
+        llm_api_key="local",
+        llm_model="smollm2",
         llm_max_tokens=48,
     )
     composer = Composer(settings, index=assistant.index, kpis=assistant.kpis)

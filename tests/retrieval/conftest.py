@@ -53,8 +53,9 @@ def index(assistant) -> Index:
 
 
 @pytest.fixture(scope="session")
-def embedder(index: Index) -> Embedder:
-    return index.embedder
+def embedder() -> Embedder:
+    """The model, loaded once for the tests that build their own index."""
+    return Embedder(Settings())
 
 
 @pytest.fixture()

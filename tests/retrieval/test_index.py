@@ -73,7 +73,7 @@ def test_a_crash_between_sqlite_and_chroma_is_repaired_by_the_next_add(
     fresh_index.finalize()
     assert fresh_index.docstore.pending_doc_ids() == []
     assert stored_copies(fresh_index, document.doc_id) == (len(chunks),) * 3
-    assert "£26,462,900" in search(fresh_index, "LAC budget")[0].text
+    assert any("£26,462,900" in h.text for h in search(fresh_index, "LAC budget", k=3))
 
 
 def test_a_crash_after_the_vectors_are_written_is_repaired_too(
@@ -123,8 +123,8 @@ def test_access_labels_hide_documents_from_outsiders(fresh_index: Index, make_do
         assert search(fresh_index, query, principal=Principal("outsider", {"finance"}), k=20) == search(
             fresh_index, query, principal=ANONYMOUS, k=20
         )
-    assert search(fresh_index, "LAC budget", principal=Principal("pat", {"hr"}))[0].source == FOI_2015.name
-    assert search(fresh_index, "LAC budget", principal=LOCAL_OPERATOR)[0].source == FOI_2015.name
+    for insider in (Principal("pat", {"hr"}), LOCAL_OPERATOR):
+        assert any(h.source == FOI_2015.name for h in search(fresh_index, "LAC budget", principal=insider))
     retriever = fresh_index.retriever(principal=ANONYMOUS, similarity_top_k=20)
     assert all(n.node.metadata["access"] == "public" for n in retriever.retrieve("LAC budget"))
 

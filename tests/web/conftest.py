@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_support import STAFF_TOKEN, TOKEN
 
 from assistant.config import Settings
 from assistant.service import Assistant
 from assistant.web.app import create_app
-from web_support import STAFF_TOKEN, TOKEN
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,7 +49,12 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture()
 def secured_client(settings: Settings, assistant: Assistant) -> Iterator[TestClient]:
     """The same index behind API tokens: one plain, one in the `staff` group."""
-    secured = Settings(**{**settings.model_dump(), "api_tokens": f"{TOKEN}=alice,{STAFF_TOKEN}=bob:staff"})
+    secured = Settings(
+        **{
+            **settings.model_dump(),
+            "api_tokens": f"{TOKEN}=alice,{STAFF_TOKEN}=bob:staff",
+        }
+    )
     with TestClient(create_app(secured, assistant, warm_up=False)) as test_client:
         yield test_client
 
@@ -58,7 +63,9 @@ def secured_client(settings: Settings, assistant: Assistant) -> Iterator[TestCli
 def scratch_client(scratch_settings: Settings) -> Iterator[TestClient]:
     """An app over an empty index of its own, for tests that add papers."""
     service = Assistant(scratch_settings)
-    with TestClient(create_app(scratch_settings, service, warm_up=False)) as test_client:
+    with TestClient(
+        create_app(scratch_settings, service, warm_up=False)
+    ) as test_client:
         yield test_client
 
 
@@ -73,7 +80,11 @@ def live_server(app: FastAPI) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        )
+    )
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -93,14 +104,18 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture()
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -20,7 +20,9 @@ TOKEN = "empty-index-token"
 
 @pytest.fixture()
 def empty_client(scratch_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(scratch_settings, Assistant(scratch_settings), warm_up=False)) as client:
+    with TestClient(
+        create_app(scratch_settings, Assistant(scratch_settings), warm_up=False)
+    ) as client:
         yield client
 
 
@@ -40,13 +42,17 @@ def test_non_loopback_bind_without_tokens_is_refused(tmp_path, host: str) -> Non
     assert "ASSISTANT_API_TOKENS" in str(caught.value)
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]
+)
 def test_loopback_bind_without_tokens_is_allowed(tmp_path, host: str) -> None:
     check_bind_safety(Settings(home=tmp_path, host=host, api_tokens=""))
 
 
 def test_non_loopback_bind_with_tokens_is_allowed(tmp_path) -> None:
-    check_bind_safety(Settings(home=tmp_path, host="0.0.0.0", api_tokens="long-enough-token"))
+    check_bind_safety(
+        Settings(home=tmp_path, host="0.0.0.0", api_tokens="long-enough-token")
+    )
 
 
 # --- health --------------------------------------------------------------------------
@@ -76,18 +82,26 @@ def test_health_never_needs_a_token(token_client: TestClient) -> None:
         ("post", "/api/documents"),
     ],
 )
-def test_every_api_route_needs_a_bearer_token(token_client: TestClient, method: str, path: str) -> None:
+def test_every_api_route_needs_a_bearer_token(
+    token_client: TestClient, method: str, path: str
+) -> None:
     response = getattr(token_client, method)(path)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.json()["error"]["type"] == "Unauthenticated"
 
 
-def test_a_wrong_token_is_refused_and_a_right_one_accepted(token_client: TestClient) -> None:
-    wrong = token_client.get("/api/documents", headers={"Authorization": "Bearer not-the-token"})
+def test_a_wrong_token_is_refused_and_a_right_one_accepted(
+    token_client: TestClient,
+) -> None:
+    wrong = token_client.get(
+        "/api/documents", headers={"Authorization": "Bearer not-the-token"}
+    )
     assert wrong.status_code == 401
     assert wrong.json()["error"]["detail"] == "invalid bearer token"
-    right = token_client.get("/api/documents", headers={"Authorization": f"Bearer {TOKEN}"})
+    right = token_client.get(
+        "/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert right.status_code == 200
     assert right.json() == {"documents": []}
 
@@ -96,22 +110,32 @@ def test_without_tokens_the_api_is_open_on_loopback(empty_client: TestClient) ->
     assert empty_client.get("/api/documents").status_code == 200
 
 
-def test_pages_redirect_to_sign_in_and_the_cookie_then_works(token_client: TestClient) -> None:
+def test_pages_redirect_to_sign_in_and_the_cookie_then_works(
+    token_client: TestClient,
+) -> None:
     response = token_client.get("/search?q=care", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/search%3Fq%3Dcare"
 
-    refused = token_client.post("/login", data={"token": "nope", "next": "/documents"}, follow_redirects=False)
+    refused = token_client.post(
+        "/login", data={"token": "nope", "next": "/documents"}, follow_redirects=False
+    )
     assert refused.status_code == 401
     assert "not recognised" in refused.text
 
-    signed_in = token_client.post("/login", data={"token": TOKEN, "next": "//evil.example/"}, follow_redirects=False)
+    signed_in = token_client.post(
+        "/login",
+        data={"token": TOKEN, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/"  # never an off-site redirect
     cookie = signed_in.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert token_client.get("/documents").status_code == 200
-    assert token_client.get("/api/documents").status_code == 200  # the pages' scripts use the cookie
+    assert (
+        token_client.get("/api/documents").status_code == 200
+    )  # the pages' scripts use the cookie
 
     token_client.post("/logout")
     assert token_client.get("/documents", follow_redirects=False).status_code == 303
@@ -122,7 +146,11 @@ def test_validation_errors_use_the_error_shape(empty_client: TestClient) -> None
     response = empty_client.post("/api/search", json={"query": "care", "k": 500})
     assert response.status_code == 422
     assert response.json() == {
-        "error": {"type": "ValidationError", "detail": "k: Input should be less than or equal to 100", "field": "k"}
+        "error": {
+            "type": "ValidationError",
+            "detail": "k: Input should be less than or equal to 100",
+            "field": "k",
+        }
     }
     missing = empty_client.post("/api/ask", json={})
     assert missing.status_code == 422
@@ -132,7 +160,13 @@ def test_validation_errors_use_the_error_shape(empty_client: TestClient) -> None
 def test_service_errors_use_the_error_shape(empty_client: TestClient) -> None:
     response = empty_client.post("/api/ask", json={"question": "   "})
     assert response.status_code == 400
-    assert response.json() == {"error": {"type": "BadRequest", "detail": "question: must not be empty", "field": "question"}}
+    assert response.json() == {
+        "error": {
+            "type": "BadRequest",
+            "detail": "question: must not be empty",
+            "field": "question",
+        }
+    }
 
 
 def test_unknown_routes_use_the_error_shape(empty_client: TestClient) -> None:
@@ -156,11 +190,15 @@ def test_pages_carry_a_strict_content_security_policy(empty_client: TestClient) 
 
 def test_cross_site_posts_are_refused(empty_client: TestClient) -> None:
     response = empty_client.post(
-        "/api/documents", files={"file": ("x.txt", b"x")}, headers={"Origin": "https://evil.example"}
+        "/api/documents",
+        files={"file": ("x.txt", b"x")},
+        headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
     assert response.json()["error"]["type"] == "AccessDenied"
-    same = empty_client.post("/api/search", json={"query": ""}, headers={"Origin": "http://testserver"})
+    same = empty_client.post(
+        "/api/search", json={"query": ""}, headers={"Origin": "http://testserver"}
+    )
     assert same.status_code == 400
 
 

@@ -42,9 +42,13 @@ def ask(page: Any, base: str, question: str) -> None:
     page.wait_for_selector("[data-answer][aria-busy=false]", timeout=120_000)
 
 
-def test_chat_streams_an_answer_and_opens_the_cited_passage(page: Any, live_server: str) -> None:
+def test_chat_streams_an_answer_and_opens_the_cited_passage(
+    page: Any, live_server: str
+) -> None:
     ask(page, live_server, QUESTION)
-    assert page.evaluate("window.__streamGrowth") >= 2  # tokens arrived before the final answer
+    assert (
+        page.evaluate("window.__streamGrowth") >= 2
+    )  # tokens arrived before the final answer
     answer = page.locator("[data-answer]").last
     assert answer.locator(".app-error-summary").count() == 0
     citation = answer.locator("a.app-cite").first
@@ -92,7 +96,9 @@ def test_follow_up_keeps_the_conversation_id(page: Any, live_server: str) -> Non
 
 def test_not_in_the_papers_is_stated_plainly(page: Any, live_server: str) -> None:
     question = "What is the recipe for a Victoria sponge cake?"
-    expected = httpx.post(live_server + "/api/ask", json={"question": question}, timeout=120).json()
+    expected = httpx.post(
+        live_server + "/api/ask", json={"question": question}, timeout=120
+    ).json()
     ask(page, live_server, question)
     shown = page.locator("[data-answer]").last.inner_text()
     assert ("Not in the papers" in shown) is (not expected["found"])
@@ -115,7 +121,9 @@ def test_search_with_a_filter(page: Any, live_server: str) -> None:
     assert page.locator("#page-text mark").count() > 0
 
 
-def test_upload_of_a_bad_file_shows_its_reason(page: Any, live_server: str, tmp_path: Path) -> None:
+def test_upload_of_a_bad_file_shows_its_reason(
+    page: Any, live_server: str, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken-agenda.pdf"
     broken.write_bytes(b"%PDF-1.7\nthis file was cut short")
     page.goto(live_server + "/documents")
@@ -124,7 +132,9 @@ def test_upload_of_a_bad_file_shows_its_reason(page: Any, live_server: str, tmp_
     reason = page.locator("#upload-reason")
     reason.wait_for()
     assert reason.inner_text().startswith("broken-agenda.pdf: ")
-    assert page.locator(".app-error-summary").evaluate("el => el === document.activeElement")
+    assert page.locator(".app-error-summary").evaluate(
+        "el => el === document.activeElement"
+    )
     # Nothing was added.
     documents = httpx.get(live_server + "/api/documents").json()["documents"]
     assert "broken-agenda.pdf" not in {d["source"] for d in documents}

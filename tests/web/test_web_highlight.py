@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from assistant.web.highlight import cite_links, find_quote, highlight_terms, mark_quote, query_terms, snippet
+from assistant.web.highlight import (
+    cite_links,
+    find_quote,
+    highlight_terms,
+    mark_quote,
+    query_terms,
+    snippet,
+)
 
 
 def test_query_terms_drop_stopwords_and_keep_numbers() -> None:
-    assert query_terms("How many children were in care on 31 March 2020?") == ["children", "march", "care", "2020", "31"]
+    assert query_terms("How many children were in care on 31 March 2020?") == [
+        "children",
+        "march",
+        "care",
+        "2020",
+        "31",
+    ]
 
 
 def test_highlight_terms_escapes_the_text_and_marks_whole_words() -> None:
-    html = str(highlight_terms("<script>alert(1)</script> Children in care", ["child", "care"]))
-    assert html == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Children</mark> in <mark>care</mark>"
+    html = str(
+        highlight_terms("<script>alert(1)</script> Children in care", ["child", "care"])
+    )
+    assert (
+        html
+        == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Children</mark> in <mark>care</mark>"
+    )
 
 
 def test_highlight_terms_escapes_a_term_that_looks_like_markup() -> None:
@@ -36,12 +54,23 @@ def test_find_quote_prefers_the_given_offset_then_tolerates_white_space() -> Non
 
 def test_mark_quote_wraps_only_the_quote_and_escapes_the_rest() -> None:
     html = str(mark_quote("<i>x</i> there were 690 <b>", "there were 690"))
-    assert html == '&lt;i&gt;x&lt;/i&gt; <mark id="quote" class="app-quote" tabindex="-1">there were 690</mark> &lt;b&gt;'
+    assert (
+        html
+        == '&lt;i&gt;x&lt;/i&gt; <mark id="quote" class="app-quote" tabindex="-1">there were 690</mark> &lt;b&gt;'
+    )
     assert str(mark_quote("<p>", "absent")) == "&lt;p&gt;"
 
 
 def test_cite_links_link_known_markers_only() -> None:
-    html = str(cite_links("690 [1], rising [1, 2]. Unknown [9]. <b>", {1: "/documents/a?page=3&quote=x", 2: "/d/b"}))
-    assert '<a class="app-cite" href="/documents/a?page=3&amp;quote=x" data-cite="1" aria-label="Source 1">[1]</a>' in html
+    html = str(
+        cite_links(
+            "690 [1], rising [1, 2]. Unknown [9]. <b>",
+            {1: "/documents/a?page=3&quote=x", 2: "/d/b"},
+        )
+    )
+    assert (
+        '<a class="app-cite" href="/documents/a?page=3&amp;quote=x" data-cite="1" aria-label="Source 1">[1]</a>'
+        in html
+    )
     assert html.count('class="app-cite"') == 3
     assert "Unknown [9]" in html and "&lt;b&gt;" in html

@@ -60,7 +60,9 @@ def get_provider(settings: Settings) -> LlmProvider | None:
         return None
     factory = _REGISTRY.get(name)
     if factory is None:
-        raise ConfigError("ASSISTANT_LLM_PROVIDER", f"unknown provider {name!r}; known: {', '.join(provider_names())}")
+        raise ConfigError(
+            "ASSISTANT_LLM_PROVIDER", f"unknown provider {name!r}; known: {', '.join(provider_names())}"
+        )
     if isinstance(factory, str):
         module_name, _, attr = factory.partition(":")
         factory = getattr(importlib.import_module(module_name), attr)

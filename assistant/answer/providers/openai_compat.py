@@ -35,7 +35,9 @@ class OpenAICompatProvider:
         if self._client is None:
             from openai import OpenAI
 
-            self._client = OpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout, max_retries=1)
+            self._client = OpenAI(
+                base_url=self.base_url, api_key=self.api_key, timeout=self.timeout, max_retries=1
+            )
         return self._client
 
     def warm_up(self) -> None:

@@ -24,9 +24,11 @@ def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "starting"}, status_code=503)
     try:
         indexed = request.app.state.assistant.is_indexed()
-    except Exception as exc:  # store missing or still opening: not ready, never a 500
+    except Exception as exc:  # noqa: BLE001 - store missing or still opening: not ready, never a 500
         log.warning("health check: index not ready: %s", exc)
-        return JSONResponse({"status": "starting", "detail": type(exc).__name__}, status_code=503)
+        return JSONResponse(
+            {"status": "starting", "detail": type(exc).__name__}, status_code=503
+        )
     if not indexed:
         return JSONResponse({"status": "empty"}, status_code=503)
     return JSONResponse({"status": "ok"})

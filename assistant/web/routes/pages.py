@@ -33,7 +33,13 @@ router = APIRouter(include_in_schema=False)
 SEARCH_PAGE_SIZE = 10
 
 
-def render(request: Request, name: str, principal: Principal | None, status_code: int = 200, **context: Any) -> Response:
+def render(
+    request: Request,
+    name: str,
+    principal: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
     settings = get_settings(request)
     base = {
         "principal": principal,
@@ -41,13 +47,23 @@ def render(request: Request, name: str, principal: Principal | None, status_code
         "can_upload": principal is not None and can_upload(settings, principal),
         "active": context.pop("active", ""),
     }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+    return templates.TemplateResponse(
+        request, name, {**base, **context}, status_code=status_code
+    )
 
 
 # --- chat ----------------------------------------------------------------------------
 @router.get("/")
 def chat(request: Request, principal: PagePrincipalDep) -> Response:
-    return render(request, "chat.html", principal, active="chat", question="", answer=None, error=None)
+    return render(
+        request,
+        "chat.html",
+        principal,
+        active="chat",
+        question="",
+        answer=None,
+        error=None,
+    )
 
 
 @router.post("/")
@@ -57,18 +73,36 @@ def chat_submit(
     principal: PagePrincipalDep,
     question: Annotated[str, Form(max_length=4000)] = "",
     suggestion: Annotated[str, Form(max_length=4000)] = "",
-    conversation_id: Annotated[str, Form(max_length=100, pattern=r"^[A-Za-z0-9_-]*$")] = "",
+    conversation_id: Annotated[
+        str, Form(max_length=100, pattern=r"^[A-Za-z0-9_-]*$")
+    ] = "",
 ) -> Response:
     """The chat without JavaScript: ask, then render the whole answer."""
     question = question.strip() or suggestion.strip()
     try:
-        answer = assistant.ask(question, conversation_id=conversation_id or None, principal=principal)
+        answer = assistant.ask(
+            question, conversation_id=conversation_id or None, principal=principal
+        )
     except AssistantError as exc:
         return render(
-            request, "chat.html", principal, status_code=exc.status, active="chat",
-            question=question, answer=None, error=exc.to_dict(),
+            request,
+            "chat.html",
+            principal,
+            status_code=exc.status,
+            active="chat",
+            question=question,
+            answer=None,
+            error=exc.to_dict(),
         )
-    return render(request, "chat.html", principal, active="chat", question=question, answer=answer, error=None)
+    return render(
+        request,
+        "chat.html",
+        principal,
+        active="chat",
+        question=question,
+        answer=answer,
+        error=None,
+    )
 
 
 # --- search --------------------------------------------------------------------------
@@ -112,19 +146,39 @@ def search_page(
     if q.strip() and not errors:
         try:
             hits = assistant.search(
-                q, k=SEARCH_PAGE_SIZE + 1, filters=filters, principal=principal,
-                offset=(page - 1) * SEARCH_PAGE_SIZE, sort=sort,
+                q,
+                k=SEARCH_PAGE_SIZE + 1,
+                filters=filters,
+                principal=principal,
+                offset=(page - 1) * SEARCH_PAGE_SIZE,
+                sort=sort,
             )
         except AssistantError as exc:
             errors["q"] = exc.detail
             status = exc.status
-    params = {"q": q, "doc_type": doc_type, "committee": committee, "council": council,
-              "since": since, "until": until, "sort": sort}
+    params = {
+        "q": q,
+        "doc_type": doc_type,
+        "committee": committee,
+        "council": council,
+        "since": since,
+        "until": until,
+        "sort": sort,
+    }
     return render(
-        request, "search.html", principal, status_code=status, active="search",
-        params=params, hits=hits[:SEARCH_PAGE_SIZE], has_next=len(hits) > SEARCH_PAGE_SIZE,
-        page=page, page_size=SEARCH_PAGE_SIZE, errors=errors, terms=None,
-        options=_filter_options(papers), searched=bool(q.strip()),
+        request,
+        "search.html",
+        principal,
+        status_code=status,
+        active="search",
+        params=params,
+        hits=hits[:SEARCH_PAGE_SIZE],
+        has_next=len(hits) > SEARCH_PAGE_SIZE,
+        page=page,
+        page_size=SEARCH_PAGE_SIZE,
+        errors=errors,
+        options=_filter_options(papers),
+        searched=bool(q.strip()),
     )
 
 
@@ -132,21 +186,39 @@ def _filter_options(papers: list[dict[str, Any]]) -> dict[str, list[str]]:
     def distinct(key: str) -> list[str]:
         return sorted({str(p[key]) for p in papers if p.get(key)})
 
-    return {"doc_type": distinct("doc_type"), "committee": distinct("committee"), "council": distinct("council")}
+    return {
+        "doc_type": distinct("doc_type"),
+        "committee": distinct("committee"),
+        "council": distinct("council"),
+    }
 
 
 # --- documents -----------------------------------------------------------------------
 @router.get("/documents")
-def documents_page(request: Request, assistant: AssistantDep, principal: PagePrincipalDep) -> Response:
+def documents_page(
+    request: Request, assistant: AssistantDep, principal: PagePrincipalDep
+) -> Response:
     return _documents(request, assistant, principal)
 
 
-def _documents(request: Request, assistant: Any, principal: Principal, status_code: int = 200, **extra: Any) -> Response:
+def _documents(
+    request: Request,
+    assistant: Any,
+    principal: Principal,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
     context: dict[str, Any] = {"result": None, "upload_error": None, **extra}
     return render(
-        request, "documents.html", principal, status_code=status_code, active="documents",
-        papers=assistant.documents(principal), access_labels=allowed_access_labels(principal),
-        max_upload_mb=MAX_UPLOAD_BYTES // (1024 * 1024), **context,
+        request,
+        "documents.html",
+        principal,
+        status_code=status_code,
+        active="documents",
+        papers=assistant.documents(principal),
+        access_labels=allowed_access_labels(principal),
+        max_upload_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+        **context,
     )
 
 
@@ -162,11 +234,21 @@ def documents_upload(
     """The upload form: ingest, then show the result or the reason it failed."""
     try:
         result = ingest_upload(
-            assistant, settings, file.filename if file else None, file.file if file else None,  # type: ignore[arg-type]
-            access=access, principal=principal,
+            assistant,
+            settings,
+            file.filename if file else None,
+            file.file if file else None,  # type: ignore[arg-type]
+            access=access,
+            principal=principal,
         )
     except AssistantError as exc:
-        return _documents(request, assistant, principal, status_code=exc.status, upload_error=exc.to_dict())
+        return _documents(
+            request,
+            assistant,
+            principal,
+            status_code=exc.status,
+            upload_error=exc.to_dict(),
+        )
     return _documents(request, assistant, principal, status_code=201, result=result)
 
 
@@ -184,16 +266,33 @@ def document_page(
     """One page of a paper, the cited passage in ``<mark>``, search terms highlighted."""
     doc = assistant.document(doc_id, principal)
     if page > len(doc.pages):
-        raise NotFound(f"{doc.source} has {len(doc.pages)} pages; there is no page {page}")
+        raise NotFound(
+            f"{doc.source} has {len(doc.pages)} pages; there is no page {page}"
+        )
     return render(
-        request, "document.html", principal, active="documents",
-        doc=doc, page=doc.pages[page - 1], page_count=len(doc.pages), quote=quote, start=start, q=q,
+        request,
+        "document.html",
+        principal,
+        active="documents",
+        doc=doc,
+        page=doc.pages[page - 1],
+        page_count=len(doc.pages),
+        quote=quote,
+        start=start,
+        q=q,
     )
 
 
 # --- sign-in (only when tokens are configured) ----------------------------------------
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+    return (
+        target
+        if target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        else "/"
+    )
 
 
 @router.get("/login")
@@ -212,12 +311,23 @@ def login(
 ) -> Response:
     principal = lookup_token(settings, token.strip())
     if principal is None:
-        return render(request, "login.html", None, status_code=401, next=_safe_next(next),
-                      error="That access token is not recognised. Check it and try again.")
+        return render(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=_safe_next(next),
+            error="That access token is not recognised. Check it and try again.",
+        )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
-        TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict",
-        secure=request.url.scheme == "https", max_age=12 * 3600, path="/",
+        TOKEN_COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,
+        path="/",
     )
     return response
 
@@ -234,9 +344,21 @@ def logout() -> Response:
 def api_docs(request: Request) -> Response:
     schema = request.app.openapi()
     operations = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", ""), "tags": op.get("tags", [])}
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "tags": op.get("tags", []),
+        }
         for path, methods in schema.get("paths", {}).items()
         for method, op in methods.items()
     ]
-    return render(request, "api_docs.html", None, active="", operations=operations, title=schema["info"]["title"])
+    return render(
+        request,
+        "api_docs.html",
+        None,
+        active="",
+        operations=operations,
+        title=schema["info"]["title"],
+    )

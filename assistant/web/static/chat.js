@@ -340,7 +340,7 @@
     }
     const data = await response.json();
     const span = findQuote(data.text, quote, start);
-    const text = el("div", { class: "app-page-text", id: "panel-page-text" });
+    const text = el("div", { class: "app-page-text app-panel__text", id: "panel-page-text", tabindex: "0", "aria-label": "Text of page " + data.page });
     if (span) {
       text.append(data.text.slice(0, span[0]), el("mark", { class: "app-quote", text: data.text.slice(span[0], span[1]) }), data.text.slice(span[1]));
     } else {
@@ -356,9 +356,10 @@
         " · ",
         el("a", { href: link.getAttribute("href"), text: "View in the document" })),
       text);
-    panel.focus();
+    panel.focus({ preventScroll: true });
     const mark = text.querySelector("mark");
-    if (mark) mark.scrollIntoView({ block: "center" });
+    // Scroll only the page text, so the title and links above it stay in view.
+    if (mark) text.scrollTop = Math.max(0, mark.offsetTop - text.clientHeight / 4);
     say("Showing " + data.title + ", page " + data.page);
   }
 
