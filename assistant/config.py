@@ -89,8 +89,8 @@ class Settings(BaseSettings):
 
     # --- retrieval ---------------------------------------------------------
     top_k: int = 5
-    keyword_weight: float = 0.6
-    dense_weight: float = 0.4
+    keyword_weight: float = 0.7
+    dense_weight: float = 0.3
     fusion: Literal["weighted", "rrf", "bm25", "dense"] = "weighted"
 
     # --- answering ---------------------------------------------------------
