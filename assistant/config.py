@@ -79,7 +79,6 @@ class Settings(BaseSettings):
         description="Comma-separated `token` or `token=user:group1|group2` entries; "
         "when set every /api/* call needs `Authorization: Bearer <token>`",
     )
-    environment: Literal["development", "production"] = "development"
 
     # --- embeddings and chunking ------------------------------------------
     embed_model: str = Field(default_factory=default_embed_model_path)
