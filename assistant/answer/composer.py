@@ -37,7 +37,7 @@ from .lexicon import COUNCILS, council_id, expansions
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
 from .providers.base import LlmProvider, get_provider
 from .question import QuestionFrame, parse_question
-from .tooling import call_tool, describe
+from .tooling import call_tool, describe, fold
 
 SEARCH_K = 10
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -125,7 +125,9 @@ class Composer:
 
         yield {"event": "status", "data": "Searching the papers..."}
         hits = self._search(frame, principal)
-        tool_call = self._tool(standalone, notes)
+        tool_call = None if frame.foreign else self._tool(standalone, notes)
+        if tool_call is not None and not _tool_fits(frame, tool_call):
+            tool_call = None  # a count for a percentage question: not the figure asked for
         draft = self.extractive.compose(frame, hits)
         tool_text, tool_citations = ("", [])
         if tool_call is not None:
@@ -191,7 +193,15 @@ class Composer:
         mode: str = "extractive",
         removed: Iterable[str] = (),
     ) -> Answer:
-        text = " ".join(filter(None, [draft.text if draft.found else "", tool_text])) or draft.text
+        draft_text = draft.text if draft.found else ""
+        if draft.found and draft.figure is not None and tool_calls and tool_citations:
+            # The tool restates the passage's figure: fold it in rather than repeat it.
+            folded = fold(
+                tool_calls[0], len(draft.citations) + 1, self._title, _as_float(draft.figure), draft.date
+            )
+            draft_text = draft.with_lead_markers(folded.lead_markers)
+            tool_text, tool_citations = folded.text, folded.citations
+        text = " ".join(filter(None, [draft_text, tool_text])) or draft.text
         citations = [*(draft.citations if draft.found else []), *tool_citations]
         grounded = self.grounding.check(text, citations, tool_calls=tool_calls, allowed=[frame.text])
         had_evidence = draft.found or bool(tool_citations)
@@ -295,6 +305,31 @@ def period_variants(frame: QuestionFrame) -> list[str]:
 def _ordinal(n: int) -> str:
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+_UNITS_FOR = {
+    "count": {"count", "fte", None},
+    "money": {"gbp"},
+    "percent": {"percent"},
+    "rate": {"rate_per_10k", "percent"},
+}
+
+
+def _tool_fits(frame: QuestionFrame, call: ToolCall) -> bool:
+    """Whether a tool's figure is the kind of figure the question asks for."""
+    wanted = _UNITS_FOR.get(frame.answer_type)
+    if wanted is None:
+        return frame.answer_type == "text"  # "What is the rate ...?" style questions
+    result = call.result if isinstance(call.result, dict) else {}
+    unit = result.get("unit")
+    return unit in wanted or not result
+
+
+def _as_float(figure: Any) -> float:
+    try:
+        return float(figure.value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _claimed_figures(text: str) -> list[Any]:

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from ..types import Citation, Hit, Page
 from .figures import Figure, extract_figures
 from .lexicon import COUNCILS, council_id, councils_named, terms
+from .prose import restate, says
 from .question import QuestionFrame
 from .sentences import Unit, split_units
 
@@ -103,6 +104,23 @@ class Draft:
     citations: list[Citation]
     candidates: list[Candidate] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    # A single-figure answer, kept in parts so tool results can join its lead sentence:
+    # text == f"{statement} {markers}. {support}"
+    figure: Figure | None = None
+    statement: str = ""
+    support: str = ""
+    date: Any = None  # the cited paper's date
+
+    def with_lead_markers(self, extra: Sequence[int]) -> str:
+        """The text with ``extra`` citation markers added to the lead sentence."""
+        if self.figure is None or not self.statement:
+            return self.text
+        markers = "[1]" + "".join(f"[{n}]" for n in extra)
+        return lead_sentence_text(self.statement, markers, self.support)
+
+
+def lead_sentence_text(statement: str, markers: str, support: str) -> str:
+    return f"{statement} {markers}. {support}".strip()
 
 
 def citation_for(n: int, candidate: Candidate) -> Citation:
@@ -252,6 +270,11 @@ class ExtractiveComposer:
             return None
 
         asked = unit.text.rstrip().endswith("?")  # an FOI request line, not its answer
+        answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
+        if not frame.wants_figure and (
+            asked or (frame.answer_type == "text" and _heading_like(unit) and not answers_question)
+        ):
+            return None  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
         figure = None if asked else _answer_figure(frame, unit, figures, period_spans, bare_row)
         type_ok = figure is not None or _type_match(frame, unit.text)
@@ -263,11 +286,19 @@ class ExtractiveComposer:
         score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * float(period_ok or not frame.has_period)
         score += 0.1 * (1.0 - rank / max(1, n_hits))
         quote_start = lead[0].start if strong_lead and lead else unit.start
+        if quote_start != unit.start and _heading_only(lead[-1], unit, frame):
+            quote_start = unit.start  # "The key messages are:" adds nothing to a whole sentence
         return Candidate(hit, page_text, unit, quote_start, unit.end, score, overlap, figure, council)
 
     # --- composing ----------------------------------------------------------------
     def compose(self, frame: QuestionFrame, hits: Sequence[Hit]) -> Draft:
         """The extractive answer to ``frame`` from ``hits`` (a refusal when none fits)."""
+        if frame.foreign:
+            return Draft(refusal_text(frame, []), False, [], [], [])
+        if _period_count(frame) >= 2:
+            parts = self._per_period(frame, hits)
+            if parts is not None:
+                return parts
         candidates, rejections = self.candidates(frame, hits)
         threshold = FIGURE_THRESHOLD if frame.wants_figure else TEXT_THRESHOLD
         passing = [c for c in candidates if c.score >= threshold]
@@ -286,6 +317,51 @@ class ExtractiveComposer:
         lines = [f"{_display(c)} [{n}]" for n, c in enumerate(chosen, start=1)]
         return Draft(" ".join(lines), True, citations, passing, rejections)
 
+    def _per_period(self, frame: QuestionFrame, hits: Sequence[Hit]) -> Draft | None:
+        """A question over several periods ("between 2017-18 and 2018-19"), one figure each.
+
+        Each period is answered on its own (same council, same terms); the answer gives
+        every figure found with its period and says which periods the papers do not cover.
+        """
+        labels = _period_labels(frame)
+        answered: list[tuple[str, Candidate]] = []
+        missing: list[str] = []
+        rejections: list[Rejection] = []
+        all_passing: list[Candidate] = []
+        for key, label in labels:
+            sub = _sub_frame(frame, key)
+            candidates, rejected = self.candidates(sub, hits)
+            rejections += rejected
+            passing = [c for c in candidates if c.score >= FIGURE_THRESHOLD and c.figure is not None]
+            all_passing += passing
+            if passing:
+                answered.append((label, passing[0]))
+            else:
+                missing.append(label)
+        if len(answered) < 2:
+            return None  # not a multi-period answer after all: answer it whole
+        citations: list[Citation] = []
+        numbers: dict[tuple[str, int | None, int], int] = {}
+        stated: list[str] = []
+        for label, c in answered:
+            ident = (c.hit.doc_id, c.hit.page, c.quote_start)
+            if ident not in numbers:
+                numbers[ident] = len(citations) + 1
+                citations.append(citation_for(numbers[ident], c))
+            assert c.figure is not None
+            stated.append(f"{c.figure.raw.strip()} {_period_phrase(label)} [{numbers[ident]}]")
+        lead = "The papers give " + (", ".join(stated[:-1]) + " and " + stated[-1]) + "."
+        quotes = []
+        for label, c in answered:
+            n = numbers[(c.hit.doc_id, c.hit.page, c.quote_start)]
+            line = f'{says(c.hit.doc_type)} "{_display(c)}" [{n}]'
+            if line not in quotes:
+                quotes.append(line)
+        text = " ".join([lead, *quotes])
+        if missing:
+            text += f" The papers do not give the figure for {' or '.join(missing)}."
+        return Draft(text, True, citations, all_passing, rejections)
+
     def _figure_answer(
         self, frame: QuestionFrame, best: Candidate, passing: list[Candidate], rejections: list[Rejection]
     ) -> Draft:
@@ -300,8 +376,13 @@ class ExtractiveComposer:
                 values.add(c.figure.value)
         if not others:
             citation = citation_for(1, best)
-            text = f'{best.figure.raw.strip()} — "{_display(best)}" [1]'
-            return Draft(text, True, [citation], passing, rejections)
+            statement = restate(frame.text, best.figure.raw.strip()) or f"The papers give {best.figure.raw.strip()}"
+            support = f'{says(best.hit.doc_type)} "{_display(best)}" [1]'
+            text = lead_sentence_text(statement, "[1]", support)
+            return Draft(
+                text, True, [citation], passing, rejections,
+                figure=best.figure, statement=statement, support=support, date=best.hit.date,
+            )  # fmt: skip
         chosen = [best, *others[:2]]
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         parts = [
@@ -337,6 +418,69 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
         if units[k].text.rstrip().endswith(("?", ":")) or len(units[k].text) > 200:
             break
     return lead
+
+
+def _period_count(frame: QuestionFrame) -> int:
+    return len(frame.dates) + len(frame.months) + len(frame.fys) + len(frame.years)
+
+
+def _period_labels(frame: QuestionFrame) -> list[tuple[str, str]]:
+    """(key, as written in the question) of each period a question names, in its order."""
+    out: list[tuple[str, str]] = []
+    for fig in extract_figures(frame.text):
+        key = None
+        if fig.kind in ("date", "month", "fy"):
+            key = f"{fig.kind}:{fig.value}"
+        elif fig.is_year:
+            key = f"year:{fig.value}"
+        if key and key not in {k for k, _ in out}:
+            out.append((key, fig.raw.strip()))
+    return out
+
+
+def _period_phrase(label: str) -> str:
+    if re.match(r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]", label) or "/" in label and label.count("/") == 2:
+        return f"at {label}"
+    return f"in {label}"
+
+
+def _sub_frame(frame: QuestionFrame, key: str) -> QuestionFrame:
+    """``frame`` narrowed to one of its periods, asking for any figure when it asked for text."""
+    from dataclasses import replace
+
+    kind, value = key.split(":", 1)
+    empty: frozenset[str] = frozenset()
+    return replace(
+        frame,
+        answer_type=frame.answer_type if frame.wants_figure else "any",
+        dates=frozenset({value}) if kind == "date" else empty,
+        months=frozenset({value}) if kind == "month" else empty,
+        fys=frozenset({value}) if kind == "fy" else empty,
+        years=frozenset({value}) if kind == "year" else empty,
+        figures=frame.figures,
+    )
+
+
+def _heading_like(unit: Unit) -> bool:
+    text = unit.text.strip()
+    if "<div" in text or "<table" in text:
+        return True
+    return len(text) < 70 and not re.search(r"[.!;)]$", text) and not re.search(r"\b(?:is|are|was|were)\b", text)
+
+
+def _heading_only(head: Unit, unit: Unit, frame: QuestionFrame) -> bool:
+    """Whether a lead-in ending in ":" is only a heading above a self-contained sentence.
+
+    "The key messages within this report are:" above "The number of children in care
+    on 31 March 2020 was 657." is trimmed from the quote; a table header above a bare
+    row ("Budget for LAC:" above "2014-15 - £25,627,200") is kept.
+    """
+    if not head.text.rstrip().endswith(":") or _row_like(unit) or unit.row:
+        return False
+    text = unit.text.strip()
+    if len(text) < 40 or not re.match(r"[\"“(]?[A-Z]", text) or not text.endswith((".", "!", ")")):
+        return False
+    return not frame.has_period or _period_match(frame, text, text)[0]
 
 
 def _row_like(unit: Unit) -> bool:
@@ -465,7 +609,12 @@ def _answer_figure(
             pool.append(fig)
         elif frame.answer_type == "percent" and fig.kind == "percent":
             pool.append(fig)
-        elif frame.answer_type == "count" and fig.kind == "number":
+        elif frame.answer_type == "rate" and fig.kind in ("number", "percent"):
+            if not _fragment(unit.text, fig):
+                pool.append(fig)
+        elif frame.answer_type == "any" and fig.kind in ("percent", "money"):
+            pool.append(fig)
+        elif frame.answer_type in ("count", "any") and fig.kind == "number":
             tail = unit.text[fig.end : fig.end + 12].lower()
             head = unit.text[max(0, fig.start - 14) : fig.start].lower()
             if re.match(r"\s*(?:per\b|/)", tail) or re.search(
@@ -476,6 +625,8 @@ def _answer_figure(
                 continue  # "Section 20", "paragraph 14", "Year 11"
             if _DURATION.match(tail) and not _DURATION.search(frame.text):
                 continue  # "12 months", "2 years"
+            if _fragment(unit.text, fig):
+                continue
             pool.append(fig)
     # A figure nearer another date or period than the one asked is that period's figure.
     periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
@@ -509,6 +660,17 @@ def _answer_figure(
     if not attached and not bare_row:
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     return best
+
+
+def _fragment(text: str, fig: Figure) -> bool:
+    """A number that is part of something else: "2023/34", a phone number "0161 618 8524"."""
+    before = text[max(0, fig.start - 3) : fig.start]
+    after = text[fig.end : fig.end + 2]
+    return bool(
+        re.search(r"\d[/\-–]$|\d\s$", before)
+        or re.match(r"[/\-–]\d|\s\d{3}\b", after)
+        or re.search(r"(?:tel|phone|textphone|fax|t:|tel:)\W*[\d\s]*$", text[max(0, fig.start - 30) : fig.start], re.I)
+    )
 
 
 def _type_match(frame: QuestionFrame, text: str) -> bool:
@@ -546,6 +708,12 @@ def refusal_text(frame: QuestionFrame, rejections: Sequence[Rejection]) -> str:
     focus = frame.text.strip().rstrip("?. ")
     focus = focus[:1].lower() + focus[1:] if focus[:2] != focus[:2].upper() else focus
     text = f"The papers do not say {focus}."
+    if frame.foreign:
+        areas = " or ".join(dict.fromkeys(frame.other_areas))
+        return (
+            f"{text} They cover Leicester City Council and Leicestershire County Council, not {areas}, "
+            "so no figure is given here."
+        )
     reasons = {r.reason for r in rejections}
     other_councils = sorted(
         {r.council for r in rejections if r.reason == "council" and r.council} - set(frame.councils)

@@ -186,3 +186,19 @@ def expansions(text: str) -> list[str]:
     for concept in sorted(concepts - {"number"}):
         extra.extend(p for p in _SYNONYMS[concept][:4] if p.lower() not in text.lower())
     return extra
+
+
+# Other English local authorities: a question about one of them is not answered from
+# Leicester's or Leicestershire's papers (never one council's figure for another).
+_OTHER_AREAS = re.compile(
+    r"\b(?:(?!leicester)[A-Z][a-z]+shire|Nottingham|Derby|Rutland|Coventry|Birmingham|Northampton|Lincoln|"
+    r"Peterborough|Sheffield|Manchester|Liverpool|Leeds|Bristol|London|Kent|Essex|Surrey|Norfolk|Suffolk|"
+    r"Devon|Cornwall|Cumbria|Durham|Dorset|Somerset|Wolverhampton|Walsall|Sandwell|Dudley|Stoke|Hull|York|"
+    r"Bradford|Newcastle|Sunderland|Bolton|Wigan|Solihull|Warwick|Luton|Milton\s+Keynes|Southampton|"
+    r"Portsmouth|Plymouth|Brighton|Cardiff|Swansea|Glasgow|Edinburgh|Belfast|Wales|Scotland)\b"
+)
+
+
+def other_areas_named(question: str) -> list[str]:
+    """Local authority areas other than Leicester and Leicestershire named in a question."""
+    return [m.group(0) for m in _OTHER_AREAS.finditer(question) if not m.group(0).lower().startswith("leicester")]

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from .figures import extract_figures
-from .lexicon import COUNCILS, councils_named, terms
+from .lexicon import COUNCILS, councils_named, other_areas_named, terms
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
-    ("percent", re.compile(r"\bpercentage\b|\bproportion\b|\bper\s?cent\b|%|\bwhat\s+share\b", re.I)),
+    ("rate", re.compile(r"\brate\s+(?:of\s+.+?\s+)?per\b|\bper\s+10,?000\b", re.I)),
+    ("percent", re.compile(r"\bpercentage\b|\bproportion\b|\bper\s?cent\b|%|\bwhat\s+share\b|\b(?:attendance|absence|conversion|pass)\s+rate\b", re.I)),
     (
         "money",
         re.compile(
@@ -40,7 +41,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-FIGURE_TYPES = frozenset({"count", "money", "percent"})
+FIGURE_TYPES = frozenset({"count", "money", "percent", "rate", "any"})  # "any": per-period parts
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class QuestionFrame:
     fys: frozenset[str] = frozenset()  # start years of financial/academic years named
     years: frozenset[str] = frozenset()  # bare years named
     figures: frozenset[str] = field(default=frozenset())  # every figure key in the question
+    other_areas: tuple[str, ...] = ()  # other councils' areas named ("Nottinghamshire")
+
+    @property
+    def foreign(self) -> bool:
+        """Whether the question is about another council's area only."""
+        return bool(self.other_areas) and not self.councils
 
     @property
     def wants_figure(self) -> bool:
@@ -91,4 +98,5 @@ def parse_question(question: str) -> QuestionFrame:
         fys=frozenset(f.value for f in figures if f.kind == "fy"),
         years=frozenset(f.value for f in figures if f.is_year),
         figures=frozenset(f.key for f in figures),
+        other_areas=tuple(other_areas_named(question)),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
@@ -102,37 +103,44 @@ def _as_date(text: Any) -> dt.date | None:
         return None
 
 
-def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) -> tuple[str, list[Citation]]:
-    """Sentences stating a tool call's figures, each cited, numbered from ``first_n``.
+@dataclass
+class ToolFigure:
+    """One citable figure of a tool result: the observation, its citation, a sentence."""
+
+    obs: dict[str, Any]
+    citation: Citation
+    sentence: str
+    live: bool
+    value_text: str
+    when: str
+
+
+def tool_figures(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) -> list[ToolFigure]:
+    """The citable figures of a tool call, numbered from ``first_n``.
 
     Published figures without a page and verbatim quote are left out (they could not
     be cited); live figures cite their file with ``page=None``.
     """
     result = call.result if isinstance(call.result, dict) else {"figures": call.result}
-    label = str(result.get("label") or result.get("metric") or call.arguments.get("metric", "KPI"))
-    sentences: list[str] = []
-    citations: list[Citation] = []
-    n_of: dict[tuple[Any, ...], int] = {}
+    label = _label(call)
+    out: list[ToolFigure] = []
     for obs in observations(call.result):
         live = obs.get("kind") == "live"
         if not live and (obs.get("page") is None or not obs.get("quote") or not obs.get("doc_id")):
             continue
-        n = first_n + len(citations)
+        n = first_n + len(out)
         source = str(obs["source"])
         doc_id = source if live else str(obs["doc_id"])
         line = f"line {obs['line']}: " if live and obs.get("line") else ""
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=doc_id,
-                title=titles(doc_id) or source,
-                source=source,
-                page=None if live else int(obs["page"]),
-                quote=str(obs.get("quote") or f"{line}{_figure_line(obs, label)}"),
-                kind="tool",
-            )
+        citation = Citation(
+            n=n,
+            doc_id=doc_id,
+            title=titles(doc_id) or source,
+            source=source,
+            page=None if live else int(obs["page"]),
+            quote=str(obs.get("quote") or f"{line}{_figure_line(obs, label)}"),
+            kind="tool",
         )
-        n_of[(obs.get("kind"), obs.get("source"), obs.get("value"), obs.get("as_at"))] = n
         period = str(obs.get("period") or result.get("period") or "")
         end = _as_date(obs.get("as_at"))
         if period and _as_date(period) is None and period != "latest":
@@ -141,9 +149,26 @@ def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) 
             when = f" at {end.day} {end:%B %Y}" if end else ""
         area = obs.get("area") or result.get("area") or call.arguments.get("area") or ""
         origin = f"live figure from {source}" if live else "published figure"
-        sentences.append(
-            f"{label}{f' for {area}' if area else ''}{when}: {format_value(obs['value'], obs.get('unit'))} ({origin}) [{n}]."
-        )
+        value_text = format_value(obs["value"], obs.get("unit"))
+        sentence = f"{label}{f' for {area}' if area else ''}{when}: {value_text} ({origin}) [{n}]."
+        out.append(ToolFigure(obs, citation, sentence, live, value_text, when))
+    return out
+
+
+def _label(call: ToolCall) -> str:
+    result = call.result if isinstance(call.result, dict) else {}
+    return str(result.get("label") or result.get("metric") or call.arguments.get("metric", "KPI"))
+
+
+def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) -> tuple[str, list[Citation]]:
+    """Sentences stating a tool call's figures, each cited, numbered from ``first_n``."""
+    result = call.result if isinstance(call.result, dict) else {"figures": call.result}
+    entries = tool_figures(call, first_n, titles)
+    sentences = [e.sentence for e in entries]
+    n_of = {
+        (e.obs.get("kind"), e.obs.get("source"), e.obs.get("value"), e.obs.get("as_at")): e.citation.n
+        for e in entries
+    }
     conflict = result.get("conflict")
     if isinstance(conflict, dict) and conflict.get("newer") in ("live", "published"):
         newer = conflict[conflict["newer"]]
@@ -152,7 +177,58 @@ def describe(call: ToolCall, first_n: int, titles: Callable[[str], str | None]) 
             sentences.append(
                 f"The live and published figures differ; the {conflict['newer']} figure [{n_of[key]}] is the newer."
             )
-    return " ".join(sentences), citations
+    return " ".join(sentences), [e.citation for e in entries]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+@dataclass
+class Folded:
+    """Tool figures folded into a passage answer."""
+
+    lead_markers: list[int] = field(default_factory=list)  # agreeing published figures
+    text: str = ""  # the short line(s) after the quote
+    citations: list[Citation] = field(default_factory=list)
+
+
+def fold(
+    call: ToolCall,
+    first_n: int,
+    titles: Callable[[str], str | None],
+    value: float,
+    passage_date: dt.date | None = None,
+) -> Folded:
+    """Fold a tool call's figures into an answer whose cited passage gives ``value``.
+
+    A tool figure equal to the passage's is not restated: a published one joins the
+    lead sentence's citations, a live one gets one short line. A different figure is
+    spelled out with which of the two is newer.
+    """
+    folded = Folded()
+    entries = tool_figures(call, first_n, titles)
+    folded.citations = [e.citation for e in entries]
+    live_same = [e for e in entries if e.live and _same(e.obs["value"], value)]
+    differ = [e for e in entries if not _same(e.obs["value"], value)]
+    folded.lead_markers = [e.citation.n for e in entries if not e.live and _same(e.obs["value"], value)]
+    lines: list[str] = []
+    if live_same:
+        files = "; ".join(f"live file {e.citation.source} [{e.citation.n}]" for e in live_same)
+        lines.append(f"The KPI store holds the same figure ({files}).")
+    for e in differ:
+        origin = f"live file {e.citation.source}" if e.live else "published figure"
+        lines.append(f"The KPI store gives a different figure{e.when}: {e.value_text} ({origin}) [{e.citation.n}].")
+        as_at = _as_date(e.obs.get("as_at"))
+        loaded = _as_date(e.obs.get("loaded_at")) if e.live else None
+        tool_date = max(filter(None, [as_at, loaded]), default=None)
+        if passage_date is not None and tool_date is not None and tool_date != passage_date:
+            newer = "KPI store figure" if tool_date > passage_date else "paper's figure"
+            lines.append(f"The {newer} is the newer.")
+        elif e.live:
+            lines.append("The live figure is the newer.")
+    folded.text = " ".join(lines)
+    return folded
 
 
 def _figure_line(obs: dict[str, Any], label: str) -> str:

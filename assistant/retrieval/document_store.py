@@ -164,9 +164,7 @@ class DocumentStore:
 
     def content_hash(self, doc_id: str) -> str | None:
         """The indexed version's hash; None when absent or not fully indexed."""
-        rows = self._all(
-            "SELECT content_hash FROM documents WHERE doc_id = ? AND status = 'indexed'", (doc_id,)
-        )
+        rows = self._all("SELECT content_hash FROM documents WHERE doc_id = ? AND status = 'indexed'", (doc_id,))
         return rows[0][0] if rows else None
 
     def pending_doc_ids(self) -> list[str]:

@@ -64,7 +64,7 @@ class TorchBackend:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 # Backend name -> factory(model_path). "auto" picks the best available entry.
@@ -129,7 +129,7 @@ class Embedder:
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
-        vector = self.embed_documents([text])[0]
+        vector: np.ndarray = self.embed_documents([text])[0]
         vector.setflags(write=False)
         with self._cache_lock:
             self._cache[text] = vector
@@ -137,7 +137,7 @@ class Embedder:
                 self._cache.popitem(last=False)
         return vector
 
-    def as_llama_index(self) -> "LlamaIndexEmbedding":
+    def as_llama_index(self) -> LlamaIndexEmbedding:
         return LlamaIndexEmbedding(self)
 
 
@@ -155,13 +155,15 @@ class LlamaIndexEmbedding(BaseEmbedding):
         return "AssistantEmbedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed_query(query).tolist()
+        vector: list[float] = self._embedder.embed_query(query).tolist()
+        return vector
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed_documents([text])[0].tolist()
+        return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed_documents(texts).tolist()
+        vectors: list[list[float]] = self._embedder.embed_documents(texts).tolist()
+        return vectors

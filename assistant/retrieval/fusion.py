@@ -29,7 +29,7 @@ class FusionMode(Enum):
     DENSE = "dense"
 
     @classmethod
-    def from_str(cls, value: str) -> "FusionMode":
+    def from_str(cls, value: str) -> FusionMode:
         try:
             return cls(value.strip().lower())
         except ValueError:

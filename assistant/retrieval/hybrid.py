@@ -153,10 +153,7 @@ class HybridRetriever(BaseRetriever):
         if sort == "date":
             ranked = _newest_first(_relevant(ranked), catalog)
         kept = _distinct(ranked, limit=offset + k)[offset:]
-        return [
-            NodeWithScore(node=chunk_to_node(chunk, *catalog[chunk.doc_id]), score=score)
-            for chunk, score in kept
-        ]
+        return [NodeWithScore(node=chunk_to_node(chunk, *catalog[chunk.doc_id]), score=score) for chunk, score in kept]
 
 
 def _relevant(ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
@@ -168,6 +165,7 @@ def _relevant(ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
 
 def _newest_first(ranked: list[tuple[Chunk, float]], catalog: Catalog) -> list[tuple[Chunk, float]]:
     """Newest document first, undated last; relevance order within a document date."""
+
     def key(item: tuple[Chunk, float]) -> tuple[bool, int]:
         date = catalog[item[0].doc_id][0].date
         return (date is None, -date.toordinal() if date else 0)

@@ -121,9 +121,9 @@ class Index:
             return self._catalog
         with self._lock:
             generation = self.docstore.generation()
-            if self.keyword.generation != generation:
-                if not (self.keyword.load() and self.keyword.generation == generation):
-                    self._rebuild_keyword(generation)
+            stale = self.keyword.generation != generation
+            if stale and not (self.keyword.load() and self.keyword.generation == generation):
+                self._rebuild_keyword(generation)
             if self._catalog_generation != generation:
                 self._catalog = self.docstore.indexed_documents()
                 self._catalog_generation = generation

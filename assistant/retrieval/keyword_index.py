@@ -17,8 +17,8 @@ import json
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,7 +51,7 @@ _STEMMER = PorterStemmer()
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _STEMMER.stem(word, to_lowercase=False)
+    return str(_STEMMER.stem(word, to_lowercase=False))
 
 
 def tokenize(text: str) -> list[str]:
@@ -170,9 +170,7 @@ class KeywordIndex:
         self._snapshot = snapshot
         return True
 
-    def search(
-        self, query: str, *, k: int, doc_ids: Collection[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, *, k: int, doc_ids: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` chunks with a positive score, best first, as ``(chunk_id, score)``;
         only chunks of ``doc_ids`` when given."""
         snap = self._snapshot

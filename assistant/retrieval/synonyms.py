@@ -60,34 +60,48 @@ CONCEPTS: tuple[Concept, ...] = (
         "looked after children",
         abbreviations=("LAC", "CLA", "CiC", "LAC's", "CLA's"),
         phrases=(
-            "looked after children", "looked after child", "children looked after",
-            "child looked after", "children in care", "child in care", "looked after young people",
+            "looked after children",
+            "looked after child",
+            "children looked after",
+            "child looked after",
+            "children in care",
+            "child in care",
+            "looked after young people",
         ),
-    ),  # fmt: skip
+    ),
     Concept(
         "send",
         "special educational needs and disabilities",
         abbreviations=("SEND", "SEN", "SEND's"),
         strict=("SEND", "SEN", "SEND's"),
         phrases=(
-            "special educational needs and disabilities", "special educational needs and disability",
-            "special educational needs", "special educational need",
+            "special educational needs and disabilities",
+            "special educational needs and disability",
+            "special educational needs",
+            "special educational need",
         ),
-    ),  # fmt: skip
+    ),
     Concept(
         "ehcp",
         "education, health and care plan",
         abbreviations=("EHCP", "EHCPs", "EHC plan", "EHC plans"),
-        phrases=("education health and care plan", "education health and care plans",
-                 "education, health and care plan", "education, health and care plans"),
-    ),  # fmt: skip
+        phrases=(
+            "education health and care plan",
+            "education health and care plans",
+            "education, health and care plan",
+            "education, health and care plans",
+        ),
+    ),
     Concept(
         "uasc",
         "unaccompanied asylum-seeking children",
         abbreviations=("UASC",),
-        phrases=("unaccompanied asylum seeking children", "unaccompanied asylum seeking child",
-                 "unaccompanied children"),
-    ),  # fmt: skip
+        phrases=(
+            "unaccompanied asylum seeking children",
+            "unaccompanied asylum seeking child",
+            "unaccompanied children",
+        ),
+    ),
     Concept(
         "neet",
         "not in education, employment or training",
@@ -117,9 +131,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "ilacs",
         "inspection of local authority children's services",
         abbreviations=("ILACS",),
-        phrases=("inspection of local authority children's services",
-                 "inspection of local authority childrens services"),
-    ),  # fmt: skip
+        phrases=(
+            "inspection of local authority children's services",
+            "inspection of local authority childrens services",
+        ),
+    ),
     Concept(
         "vs",
         "virtual school",
@@ -143,9 +159,12 @@ CONCEPTS: tuple[Concept, ...] = (
         "camhs",
         "child and adolescent mental health services",
         abbreviations=("CAMHS",),
-        phrases=("child and adolescent mental health service", "child and adolescent mental health services",
-                 "children and young people's mental health services"),
-    ),  # fmt: skip
+        phrases=(
+            "child and adolescent mental health service",
+            "child and adolescent mental health services",
+            "children and young people's mental health services",
+        ),
+    ),
     Concept(
         "sdq",
         "strengths and difficulties questionnaire",
@@ -192,21 +211,26 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "care_leaver",
         "care leavers",
-        phrases=("care leaver", "care leavers", "care experienced", "former relevant children",
-                 "leaving care"),
-    ),  # fmt: skip
+        phrases=("care leaver", "care leavers", "care experienced", "former relevant children", "leaving care"),
+    ),
     Concept(
         "residential",
         "residential placements",
-        phrases=("residential placement", "residential placements", "children's home", "children's homes",
-                 "residential home", "residential homes", "residential care"),
-    ),  # fmt: skip
+        phrases=(
+            "residential placement",
+            "residential placements",
+            "children's home",
+            "children's homes",
+            "residential home",
+            "residential homes",
+            "residential care",
+        ),
+    ),
     Concept(
         "fostering",
         "foster care",
-        phrases=("foster care", "foster carer", "foster carers", "fostering", "foster placement",
-                 "foster placements"),
-    ),  # fmt: skip
+        phrases=("foster care", "foster carer", "foster carers", "fostering", "foster placement", "foster placements"),
+    ),
     Concept(
         "scrutiny",
         "overview and scrutiny committee",

@@ -105,9 +105,7 @@ class VectorStore:
                 documents=[n.get_content() for n in nodes],
             )
 
-    def query(
-        self, vector: np.ndarray, *, k: int, doc_ids: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, *, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """The ``k`` nearest chunks as ``(chunk_id, cosine similarity)``, best first,
         optionally only among the chunks of ``doc_ids``.
 

@@ -44,10 +44,15 @@ def test_is_a_llama_index_retriever(index: Index) -> None:
     assert len(results) == 3 and all(isinstance(r, NodeWithScore) for r in results)
     assert results[0].node.metadata["source"] and results[0].node.node_id.startswith(results[0].node.metadata["doc_id"])
     assert [r.node.node_id for r in results] == [
-        h.chunk_id for h in index.search("How many children were in care on 31 March 2020?", filters=SearchFilters(), k=3, principal=LOCAL_OPERATOR)
+        h.chunk_id
+        for h in index.search(
+            "How many children were in care on 31 March 2020?", filters=SearchFilters(), k=3, principal=LOCAL_OPERATOR
+        )
     ]
 
 
 def test_filters_given_to_the_retriever_apply(index: Index) -> None:
-    retriever = index.retriever(principal=LOCAL_OPERATOR, filters=SearchFilters(doc_ids=(FOI_2015.stem,)), similarity_top_k=5)
+    retriever = index.retriever(
+        principal=LOCAL_OPERATOR, filters=SearchFilters(doc_ids=(FOI_2015.stem,)), similarity_top_k=5
+    )
     assert {r.node.metadata["doc_id"] for r in retriever.retrieve("budget")} == {FOI_2015.stem}

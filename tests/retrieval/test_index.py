@@ -130,7 +130,9 @@ def test_access_labels_hide_documents_from_outsiders(fresh_index: Index, make_do
 
 
 def test_filters(index: Index) -> None:
-    assert {h.doc_type for h in search(index, "children in care", k=20, filters=SearchFilters(doc_type="foi_response"))} == {"foi_response"}
+    assert {
+        h.doc_type for h in search(index, "children in care", k=20, filters=SearchFilters(doc_type="foi_response"))
+    } == {"foi_response"}
     since = dt.date(2019, 6, 1)
     dated = search(index, "children in care", k=20, filters=SearchFilters(since=since))
     assert dated and all(h.date is not None and h.date >= since for h in dated)
@@ -140,7 +142,9 @@ def test_filters(index: Index) -> None:
     assert {h.doc_id for h in search(index, "budget", k=20, filters=SearchFilters(doc_ids=(doc_id,)))} == {doc_id}
     council = dated[0].council
     if council:
-        assert {h.council for h in search(index, "budget", k=20, filters=SearchFilters(council=council.upper()))} == {council}
+        assert {h.council for h in search(index, "budget", k=20, filters=SearchFilters(council=council.upper()))} == {
+            council
+        }
     assert search(index, "budget", filters=SearchFilters(doc_type="minutes", doc_ids=(doc_id,))) == []
 
 
@@ -167,7 +171,9 @@ def test_hits_carry_every_contract_field(index: Index) -> None:
 
 def test_offset_pages_through_one_ranking(index: Index) -> None:
     ten = search(index, "care leavers accommodation", k=10)
-    assert [h.chunk_id for h in search(index, "care leavers accommodation", k=5, offset=5)] == [h.chunk_id for h in ten[5:]]
+    assert [h.chunk_id for h in search(index, "care leavers accommodation", k=5, offset=5)] == [
+        h.chunk_id for h in ten[5:]
+    ]
     scores = [h.score for h in ten]
     assert scores == sorted(scores, reverse=True)
 

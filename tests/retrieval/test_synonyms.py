@@ -17,7 +17,22 @@ def test_abbreviation_inside_a_word_is_not_matched() -> None:
 
 def test_domain_abbreviations_are_covered() -> None:
     keys = {c.key for c in CONCEPTS}
-    assert {"lac", "send", "ehcp", "uasc", "neet", "eet", "pep", "mtfs", "ilacs", "vs", "iro", "sgo", "camhs", "sdq"} <= keys
+    assert {
+        "lac",
+        "send",
+        "ehcp",
+        "uasc",
+        "neet",
+        "eet",
+        "pep",
+        "mtfs",
+        "ilacs",
+        "vs",
+        "iro",
+        "sgo",
+        "camhs",
+        "sdq",
+    } <= keys
     assert concept_tags("education, health and care plan") == ["syn:ehcp"]
     assert concept_tags("Strengths and Difficulties Questionnaire") == ["syn:sdq"]
 

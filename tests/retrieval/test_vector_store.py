@@ -14,7 +14,9 @@ META = DocumentMeta(title="FOI", doc_type="foi_response")
 
 def nodes(doc_id: str, texts: list[str]):
     return [
-        chunk_to_node(Chunk(chunk_id=f"{doc_id}:p1:{n}", doc_id=doc_id, page=1, start=n, end=n + len(t), text=t), META, "f.pdf")
+        chunk_to_node(
+            Chunk(chunk_id=f"{doc_id}:p1:{n}", doc_id=doc_id, page=1, start=n, end=n + len(t), text=t), META, "f.pdf"
+        )
         for n, t in enumerate(texts)
     ]
 
@@ -54,7 +56,9 @@ def test_llama_index_can_read_nodes_back(tmp_path: Path, embedder: Embedder) -> 
     store = VectorStore(tmp_path / "chroma")
     [node] = nodes("a", ["children in care"])
     store.upsert([node], embedder.embed_documents(["children in care"]))
-    result = store.store.query(VectorStoreQuery(query_embedding=embedder.embed_query("care").tolist(), similarity_top_k=1))
+    result = store.store.query(
+        VectorStoreQuery(query_embedding=embedder.embed_query("care").tolist(), similarity_top_k=1)
+    )
     hit = node_to_hit(result.nodes[0], 1.0)
     assert hit.chunk_id == "a:p1:0" and hit.text == "children in care" and hit.title == "FOI" and hit.page == 1
 
