@@ -610,7 +610,8 @@ def _answer_figure(
         elif frame.answer_type == "percent" and fig.kind == "percent":
             pool.append(fig)
         elif frame.answer_type == "rate" and fig.kind in ("number", "percent"):
-            if not _fragment(unit.text, fig):
+            tail = unit.text[fig.end : fig.end + 12]
+            if not _fragment(unit.text, fig) and (fig.kind == "percent" or re.match(r"\s*(?:per\b|/)", tail)):
                 pool.append(fig)
         elif frame.answer_type == "any" and fig.kind in ("percent", "money"):
             pool.append(fig)
@@ -667,8 +668,9 @@ def _fragment(text: str, fig: Figure) -> bool:
     before = text[max(0, fig.start - 3) : fig.start]
     after = text[fig.end : fig.end + 2]
     return bool(
-        re.search(r"\d[/\-–]$|\d\s$", before)
-        or re.match(r"[/\-–]\d|\s\d{3}\b", after)
+        re.search(r"\d[/\-–]$", before)
+        or re.match(r"[/\-–]\d", after)
+        or re.search(r"\bper\s+$", text[max(0, fig.start - 5) : fig.start], re.I)
         or re.search(r"(?:tel|phone|textphone|fax|t:|tel:)\W*[\d\s]*$", text[max(0, fig.start - 30) : fig.start], re.I)
     )
 

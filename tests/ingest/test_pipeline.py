@@ -197,9 +197,10 @@ def test_purge_removes_documents(settings: Settings, folder: Path) -> None:
 
 
 def test_real_index_ingest_search_and_reingest(scratch_settings: Settings, folder: Path) -> None:
-    index_module = pytest.importorskip("assistant.retrieval.index")
+    from assistant.retrieval.index import Index
+
     scratch_settings.ensure_home()
-    index = index_module.Index(scratch_settings)
+    index = Index(scratch_settings)
     pipeline = IngestPipeline(scratch_settings, index)
     paths = [folder / FOI_DOCX.name, folder / FOI_PDF.name, folder / "broken" / "encrypted.pdf"]
     assert [r.status for r in pipeline.ingest(paths)] == ["indexed", "indexed", "failed"]

@@ -99,8 +99,7 @@ def live_server(app: FastAPI) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make system-deps)")
+    assert CHROMIUM.exists(), "Debian chromium is not installed: run `make system-deps` (make test does)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
