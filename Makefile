@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install system-deps ingest eval bench clean
+.PHONY: run test install system-deps ingest eval bench scale clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -41,6 +41,9 @@ eval: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+scale: install
+	$(BIN)/python -m bench.scale --factors 10
 
 clean:
 	rm -rf .assistant .pytest_cache

@@ -475,10 +475,10 @@ def _heading_only(head: Unit, unit: Unit, frame: QuestionFrame) -> bool:
     on 31 March 2020 was 657." is trimmed from the quote; a table header above a bare
     row ("Budget for LAC:" above "2014-15 - £25,627,200") is kept.
     """
-    if not head.text.rstrip().endswith(":") or _row_like(unit) or unit.row:
+    if not head.text.rstrip().endswith(":") or unit.row:
         return False
     text = unit.text.strip()
-    if len(text) < 40 or not re.match(r"[\"“(]?[A-Z]", text) or not text.endswith((".", "!", ")")):
+    if len(text) < 40 or len(text.split()) < 6 or not re.match(r"[\"“(]?[A-Z]", text) or not text.endswith((".", "!", ")")):
         return False
     return not frame.has_period or _period_match(frame, text, text)[0]
 
@@ -611,7 +611,7 @@ def _answer_figure(
             pool.append(fig)
         elif frame.answer_type == "rate" and fig.kind in ("number", "percent"):
             tail = unit.text[fig.end : fig.end + 12]
-            if not _fragment(unit.text, fig) and (fig.kind == "percent" or re.match(r"\s*(?:per\b|/)", tail)):
+            if not _fragment(unit.text, fig) and re.match(r"\s*(?:per\b|/)", tail):
                 pool.append(fig)
         elif frame.answer_type == "any" and fig.kind in ("percent", "money"):
             pool.append(fig)

@@ -31,7 +31,7 @@ _SHARE_OF = re.compile(
     re.I,
 )
 _WHAT_WAS = re.compile(
-    r"^what\s+(?P<verb>was|is|were|are|will\s+be)\s+(?P<np>the\s+.+)$",
+    r"^what\s+(?P<verb>was|is|were|are|will\s+be)\s+(?P<np>(?:the\s+|[A-Z][\w ]*?['’]s\s+).+)$",
     re.I,
 )
 _HOW_MUCH_WAS = re.compile(r"^how\s+much\s+(?P<verb>was|is|were|are)\s+(?P<np>the\s+.+)$", re.I)

@@ -14,9 +14,13 @@ Each page is read as lines and grouped into blocks the way a reader sees them:
   short label and header lines in between.
 
 Blocks under one heading are merged while small, long ones are split at sentence
-ends, and tables are split by rows. A chunk is always one contiguous slice of one
+ends, and tables are split by rows. FOI responses are read as question/answer
+units ("1.", "a.", "Q1" questions; "You asked:", "Answer:", "Response:" labels):
+a question is kept with its answer in one chunk where they fit, and where they
+don't, the answer's chunks carry the (shortened) question in their context. A chunk is always one contiguous slice of one
 page (``chunk.text == page.text[start:end]``); what a chunk needs to be understood
-alone (document title, section, a table's caption and header row) goes into
+alone (document title; council, type and date; section; a table's caption and
+header row; an FOI answer's question) goes into
 ``chunk.context``, which retrieval prepends for embedding and keyword search.
 Sizes are counted in the embedding model's word pieces.
 """
@@ -34,6 +38,7 @@ from tokenizers import Tokenizer
 from ..config import Settings
 from ..errors import ConfigError
 from ..types import Chunk, Document
+from .metadata import context_label
 
 ChunkKind = Literal["text", "table", "list", "heading"]
 LineKind = Literal["blank", "noise", "heading", "item", "bullet", "table", "text"]
@@ -46,6 +51,7 @@ _SMALL_TABLE_TOKENS = 40
 _MAX_HEADER_LINES = 16
 # Caps on each context part, in word pieces.
 _TITLE_TOKENS, _SECTION_TOKENS, _CAPTION_TOKENS, _HEADER_TOKENS = 24, 20, 24, 40
+_LABEL_TOKENS, _QUESTION_TOKENS = 24, 40
 
 _BOILERPLATE = re.compile(
     r"^\s*(?:this page (?:is|has been) (?:intentionally|deliberately) (?:left )?blank\.?"
@@ -91,6 +97,25 @@ _ABBREVIATIONS = {
     "pp",
 }
 _TERMINAL = (".", "!", "?", ".)", '."', ".”", "?”")
+# FOI responses: question markers ("1.", "a)", "Q1", "Question 2:"), the request/answer
+# labels that open a new block, and the closing boilerplate after the last answer.
+_QUESTION = re.compile(
+    r"^(?:[-–•·*]\s+)?(?:(?P<num>\d{1,3}|[a-z])[.)]|(?:Q|Question|Request)\s*(?P<q>\d{1,3})\s*[.):]?)\s*\S",
+    re.IGNORECASE,
+)
+_QA_LABEL = re.compile(
+    r"^(?:(?:you asked|your (?:request|question)s?|request|questions?|(?:our )?(?:answer|response|reply)s?)\s*:"
+    r"|(?:Q|Question|A|Answer)\s*\d{1,3}\b)",
+    re.IGNORECASE,
+)
+_REQUEST_LABEL = re.compile(r"^(?:you asked|your (?:request|question)s?|request|questions?)\s*:", re.IGNORECASE)
+_FOI_CLOSING = re.compile(
+    r"^(?:you (?:may|can) re-?use|if you are (?:dis|un)?(?:satisfied|happy)|the legislation allows you"
+    r"|you (?:also )?have the right|yours (?:sincerely|faithfully)|please (?:note|be aware) that the information commissioner"
+    r"|information (?:is|has been) (?:supplied|released) under)",
+    re.IGNORECASE,
+)
+_QA_CUE = re.compile(r"^\s*(?:you asked|your request)\s*:", re.IGNORECASE | re.MULTILINE)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "&"}
 
 
@@ -113,6 +138,9 @@ class _Block:
     header: str | None = None  # tables: the header lines above the first data row
     caption: str | None = None  # tables: the sentence that introduces them
     after_boilerplate: bool = False  # follows a "left blank" line: never merged across it
+    unit: int = 0  # FOI responses: which question/answer unit the block belongs to
+    question: str | None = None  # FOI responses: the question this block answers (None for the question itself)
+    asks: bool = False  # FOI responses: this block opens with a question marker
 
 
 @dataclass
@@ -138,6 +166,11 @@ class _Carry:
     section: str | None = None
     paragraph: str | None = None
     table: _Block | None = None
+    # FOI question/answer units, carried across pages
+    unit: int = 0
+    question: str | None = None
+    last_marker: str | None = None
+    closing: bool = False  # in the closing boilerplate (re-use, complaints) after the answers
 
     def apply(self, blocks: list[_Block]) -> None:
         for i, block in enumerate(blocks):
@@ -183,28 +216,48 @@ class Chunker:
         chunks: list[Chunk] = []
         carry = _Carry()
         title = self._truncate(document.title, _TITLE_TOKENS)
+        label = context_label(document.meta)
+        head = f"{title}\n{self._truncate(label, _LABEL_TOKENS)}" if label else title
+        qa = is_question_answer(document)
         for page in document.pages:
-            blocks = _blocks(page.text)
+            blocks = _blocks(page.text, qa)
             carry.apply(blocks)
-            groups = self._groups(blocks, title)
+            if qa:
+                _mark_questions(blocks, carry)
+            groups = self._groups(blocks, head, qa)
             for group in groups:
                 if group.kind == "heading" and len(groups) > 1:
                     continue  # a heading is carried as the section of what follows it
-                chunks.extend(self._emit(document, page.number, page.text, group, title))
+                chunks.extend(self._emit(document, page.number, page.text, group, head))
         return chunks
 
     # --- grouping -----------------------------------------------------------------
 
-    def _groups(self, blocks: list[_Block], title: str) -> list[_Group]:
-        """Merge small consecutive blocks under one heading; tables stay apart."""
+    def _groups(self, blocks: list[_Block], title: str, qa: bool = False) -> list[_Group]:
+        """Merge small consecutive blocks under one heading; tables stay apart.
+
+        In a question/answer document, a unit (question plus answer) is never merged
+        with another, and is one group whenever it fits.
+        """
         groups: list[_Group] = []
         current = _Group()
+        fits = self._units_that_fit(blocks, title) if qa else set()
         for block in blocks:
-            budget = self._budget(self._context(title, block.section, block))
+            budget = self._budget(self._context(title, block.section, block, _question_of([*current.blocks, block])))
             tokens = self.count_tokens(_slice_text(block))
             if tokens == 0 and block.kind != "heading":
                 continue
-            if current.blocks and not self._can_join(current, block, tokens, budget):
+            if current.blocks and qa and current.blocks[-1].unit != block.unit:
+                joins = False
+            elif current.blocks and qa and block.unit in fits:
+                joins = not block.after_boilerplate
+            elif current.blocks and qa and block.asks:
+                joins = False  # a question that does not fit with its answer starts a chunk
+            elif current.blocks and qa:
+                joins = not block.after_boilerplate and current.tokens + tokens <= budget
+            else:
+                joins = not current.blocks or self._can_join(current, block, tokens, budget)
+            if not joins:
                 groups.append(current)
                 current = _Group()
             current.blocks.append(block)
@@ -212,6 +265,23 @@ class Chunker:
         if current.blocks:
             groups.append(current)
         return groups
+
+    def _units_that_fit(self, blocks: list[_Block], title: str) -> set[int]:
+        """FOI units (on this page) whose question and answer fit one chunk."""
+        units: dict[int, list[_Block]] = {}
+        for block in blocks:
+            units.setdefault(block.unit, []).append(block)
+        fits: set[int] = set()
+        for unit, members in units.items():
+            if any(b.after_boilerplate for b in members[1:]):
+                continue
+            table = next((b for b in members if b.kind == "table"), None)
+            context = self._context(title, members[-1].section, table, _question_of(members))
+            if self.count_tokens(_slice_text(_Block(0, 0, "text", [ln for b in members for ln in b.lines]))) <= (
+                self._budget(context)
+            ):
+                fits.add(unit)
+        return fits
 
     def _can_join(self, group: _Group, block: _Block, tokens: int, budget: int) -> bool:
         if block.after_boilerplate:
@@ -231,15 +301,18 @@ class Chunker:
     def _emit(self, document: Document, page: int, text: str, group: _Group, title: str) -> list[Chunk]:
         section = group.blocks[-1].section
         table = next((b for b in group.blocks if b.kind == "table"), None)
-        context = self._context(title, section, table)
+        context = self._context(title, section, table, _question_of(group.blocks))
         budget = self._budget(context)
+        asked = next((b for b in group.blocks if b.asks), None)  # the question, in this group's text
+        # Pieces of a split group that lose the question carry it in their context instead.
+        carried = self._context(title, section, table, _question_text(asked)) if asked else context
         start, end = group.blocks[0].start, group.blocks[-1].end
         if group.tokens <= budget:
             spans = [(start, end)]
         elif table is not None:
-            spans = self._split_rows(text, group, budget)
+            spans = self._split_rows(text, group, self._budget(carried))
         else:
-            spans = self._split_sentences(text, group, budget)
+            spans = self._split_sentences(text, group, self._budget(carried))
         numbers = list(dict.fromkeys(b.paragraph for b in group.blocks if b.paragraph))
         paragraph = None if not numbers else numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
         out: list[Chunk] = []
@@ -247,6 +320,7 @@ class Chunker:
             span_start, span_end = _trim(text, span_start, span_end)
             if span_end <= span_start:
                 continue
+            holds_question = asked is None or span_start <= asked.start < span_end
             out.append(
                 Chunk(
                     chunk_id=f"{document.doc_id}:p{page}:{span_start}",
@@ -258,7 +332,7 @@ class Chunker:
                     section=section,
                     paragraph=paragraph,
                     kind=group.kind,
-                    context=context,
+                    context=context if holds_question else carried,
                 )
             )
         return out
@@ -318,10 +392,15 @@ class Chunker:
 
     # --- context -----------------------------------------------------------------
 
-    def _context(self, title: str, section: str | None, table: _Block | None) -> str:
+    def _context(
+        self, title: str, section: str | None, table: _Block | None, question: str | None = None
+    ) -> str:
+        """``title`` (document title and label), section, table caption and header, FOI question."""
         parts = [title]
-        if section and section.casefold() != title.casefold():
+        if section and section.casefold() not in title.casefold():
             parts.append(self._truncate(section, _SECTION_TOKENS))
+        if question:
+            parts.append(self._truncate(question, _QUESTION_TOKENS))
         if table is not None and table.kind == "table":
             if table.caption:
                 parts.append(self._truncate(table.caption, _CAPTION_TOKENS))
@@ -342,12 +421,81 @@ class Chunker:
         return text if len(offsets) <= tokens else text[: offsets[tokens - 1][1]] + "…"
 
 
+# --- question/answer documents -----------------------------------------------------
+
+
+def is_question_answer(document: Document) -> bool:
+    """FOI responses, and any paper laid out as "You asked:" / "Your request:" then answers."""
+    if document.meta.doc_type == "foi_response":
+        return True
+    return any(_QA_CUE.search(page.text) for page in document.pages[:3])
+
+
+def _mark_questions(blocks: list[_Block], carry: _Carry) -> None:
+    """Assign each block its question/answer unit and the question it answers.
+
+    A unit opens at a question ("1.", "b)", "Q3", "Question 4:") whose marker follows
+    the previous question's ("2" after "1", "c" after "b"; any "1"/"a"/"Q1" to begin),
+    at a request label ("You asked:"), and at the closing boilerplate ("You may
+    re-use ...", "If you are dissatisfied ..."). Numbered lists inside an answer
+    restart their numbering and so stay part of it.
+    """
+    for block in blocks:
+        first = block.lines[0].text.strip()
+        marker = _question_marker(first)
+        if marker is not None and _follows(carry.last_marker, marker):
+            carry.unit += 1
+            carry.last_marker = marker
+            carry.question = _question_text(block)
+            carry.closing = False
+            block.asks = True
+        elif _REQUEST_LABEL.match(first) or (_FOI_CLOSING.match(first) and not carry.closing):
+            carry.unit += 1
+            carry.question = None
+            carry.closing = bool(_FOI_CLOSING.match(first))
+        block.unit = carry.unit
+        block.question = None if block.asks else carry.question
+
+
+def _question_marker(line: str) -> str | None:
+    match = _QUESTION.match(line)
+    if not match:
+        return None
+    return (match.group("num") or match.group("q")).lower()
+
+
+def _follows(previous: str | None, marker: str) -> bool:
+    """``marker`` continues a question sequence that last reached ``previous``."""
+    if previous is None:
+        return marker in ("1", "a")
+    if previous.isdigit() != marker.isdigit():
+        return marker in ("1", "a") and not previous.isdigit()  # "a." answers under "1." don't restart
+    step = int(marker) - int(previous) if marker.isdigit() else ord(marker) - ord(previous)
+    return step in (1, 2)  # allow one question lost to extraction
+
+
+def _question_text(block: _Block | None) -> str | None:
+    """The question a block opens with: up to its first "?", else its first paragraph."""
+    if block is None:
+        return None
+    text = " ".join(" ".join(line.text.split()) for line in block.lines)
+    end = text.find("?")
+    return text[: end + 1] if end >= 0 else text
+
+
+def _question_of(blocks: list[_Block]) -> str | None:
+    """The question to carry in context: none when the question itself is among ``blocks``."""
+    if any(b.asks for b in blocks):
+        return None
+    return next((b.question for b in blocks if b.question), None)
+
+
 # --- lines and blocks ---------------------------------------------------------------
 
 
-def _blocks(text: str) -> list[_Block]:
-    """Blocks of one page, in order."""
-    lines = _classify(_split_lines(text))
+def _blocks(text: str, qa: bool = False) -> list[_Block]:
+    """Blocks of one page, in order (``qa``: question/answer labels open blocks)."""
+    lines = _classify(_split_lines(text), qa)
     width = _typical_width(lines)
     blocks: list[_Block] = []
     current: _Block | None = None
@@ -396,15 +544,19 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _classify(lines: list[_Line]) -> list[_Line]:
+def _classify(lines: list[_Line], qa: bool = False) -> list[_Line]:
     """Give each line a kind; table runs absorb the labels and headers around them."""
     previous: _Line | None = None
-    for line in lines:
+    content = [i for i, line in enumerate(lines) if line.text.strip()]
+    edges = set(content[:2] + content[-2:])  # where running headers and footers sit
+    for i, line in enumerate(lines):
         stripped = line.text.strip()
         if not stripped:
             line.kind = "blank"
-        elif _BOILERPLATE.match(stripped) or _PAGE_NUMBER.match(stripped):
+        elif _BOILERPLATE.match(stripped) or (_PAGE_NUMBER.match(stripped) and _is_page_number(stripped, i, edges)):
             line.kind = "noise"
+        elif qa and (_QA_LABEL.match(stripped) or _FOI_CLOSING.match(stripped)):
+            line.kind = "item"  # "Answer:", "You asked:", "Q3 ...", "You may re-use ..." open a block
         elif _is_table_row(stripped):
             line.kind = "table"
         elif _is_heading(stripped, previous):
@@ -419,6 +571,14 @@ def _classify(lines: list[_Line]) -> list[_Line]:
             previous = line
     _absorb_table_labels(lines)
     return lines
+
+
+def _is_page_number(line: str, index: int, edges: set[int]) -> bool:
+    """"Page 3" anywhere; a bare "12" or "3 of 10" only at the top or bottom of the page.
+
+    A bare figure mid-page is content: an FOI answer ("62"), a year or a table cell.
+    """
+    return bool(re.match(r"(?i)page\b", line)) or index in edges
 
 
 def _absorb_table_labels(lines: list[_Line]) -> None:

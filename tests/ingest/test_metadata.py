@@ -125,3 +125,32 @@ def test_council_needs_more_than_a_passing_mention() -> None:
 
     raw = RawDocument(pages=["Minutes\nA letter was received from Rutland County Council about transport."])
     assert extract_metadata(raw, Path("m.txt")).council is None
+
+
+def test_context_label_is_compact_and_skips_what_the_title_says() -> None:
+    from assistant.ingest.metadata import context_label
+    from assistant.types import DocumentMeta
+
+    meta = DocumentMeta(
+        title="Leicestershire Virtual School",
+        doc_type="committee_report",
+        council="Leicestershire County Council",
+        date=dt.date(2018, 11, 5),
+    )
+    assert context_label(meta) == "Leicestershire County Council, Committee report, 5 November 2018"
+    foi = DocumentMeta(
+        title="FOI response: Looked after children",
+        doc_type="foi_response",
+        council="Leicester City Council",
+        date=dt.date(2015, 1, 1),
+    )
+    assert context_label(foi) == "Leicester City Council, 2015"  # a bare year from the file name
+    annual = DocumentMeta(
+        title="Children in Care health annual report 2019-20",
+        doc_type="annual_report",
+        council="Leicestershire County Council",
+        date=dt.date(2020, 3, 31),
+        period="2019-20",
+    )
+    assert context_label(annual) == "Leicestershire County Council"
+    assert context_label(DocumentMeta(title="Untitled paper")) == ""
