@@ -106,6 +106,13 @@ class Settings(BaseSettings):
     kpi_sql_url: str = Field(default="", description="SQLAlchemy URL of a live KPI database")
     kpi_sql_table: str = "kpi_observations"
 
+    # --- Slack bot (bots/slack) ---------------------------------------------
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_access_groups: str = Field(
+        default="", description="Comma-separated access groups Slack users get (default: public papers only)"
+    )
+
     # --- ingest --------------------------------------------------------------
     ingest_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
 

@@ -171,6 +171,7 @@ class _Carry:
     question: str | None = None
     last_marker: str | None = None
     closing: bool = False  # in the closing boilerplate (re-use, complaints) after the answers
+    list_marker: str | None = None  # a numbered list inside the current answer
 
     def apply(self, blocks: list[_Block]) -> None:
         for i, block in enumerate(blocks):
@@ -443,12 +444,17 @@ def _mark_questions(blocks: list[_Block], carry: _Carry) -> None:
     for block in blocks:
         first = block.lines[0].text.strip()
         marker = _question_marker(first)
-        if marker is not None and _follows(carry.last_marker, marker):
+        in_list = carry.list_marker is not None and marker is not None and _follows(carry.list_marker, marker, 1)
+        if in_list and "?" not in _slice_text(block):
+            carry.list_marker = marker
+        elif marker is not None and _follows(carry.last_marker, marker):
             carry.unit += 1
             carry.last_marker = marker
             carry.question = _question_text(block)
-            carry.closing = False
+            carry.closing, carry.list_marker = False, None
             block.asks = True
+        elif marker in ("1", "a") and carry.last_marker is not None:
+            carry.list_marker = marker  # "1." inside an answer: a list, not the first question again
         elif _REQUEST_LABEL.match(first) or (_FOI_CLOSING.match(first) and not carry.closing):
             carry.unit += 1
             carry.question = None
@@ -464,14 +470,17 @@ def _question_marker(line: str) -> str | None:
     return (match.group("num") or match.group("q")).lower()
 
 
-def _follows(previous: str | None, marker: str) -> bool:
-    """``marker`` continues a question sequence that last reached ``previous``."""
+def _follows(previous: str | None, marker: str, most: int = 2) -> bool:
+    """``marker`` continues a sequence ("2" after "1", "c" after "b") that last reached ``previous``.
+
+    Questions may skip one marker (a question lost to extraction): ``most`` = 2.
+    """
     if previous is None:
         return marker in ("1", "a")
     if previous.isdigit() != marker.isdigit():
-        return marker in ("1", "a") and not previous.isdigit()  # "a." answers under "1." don't restart
+        return False
     step = int(marker) - int(previous) if marker.isdigit() else ord(marker) - ord(previous)
-    return step in (1, 2)  # allow one question lost to extraction
+    return 1 <= step <= most
 
 
 def _question_text(block: _Block | None) -> str | None:
@@ -553,7 +562,7 @@ def _classify(lines: list[_Line], qa: bool = False) -> list[_Line]:
         stripped = line.text.strip()
         if not stripped:
             line.kind = "blank"
-        elif _BOILERPLATE.match(stripped) or (_PAGE_NUMBER.match(stripped) and _is_page_number(stripped, i, edges)):
+        elif _BOILERPLATE.match(stripped) or (_PAGE_NUMBER.match(stripped) and _is_page_number(stripped, i, edges, previous)):
             line.kind = "noise"
         elif qa and (_QA_LABEL.match(stripped) or _FOI_CLOSING.match(stripped)):
             line.kind = "item"  # "Answer:", "You asked:", "Q3 ...", "You may re-use ..." open a block
@@ -573,12 +582,15 @@ def _classify(lines: list[_Line], qa: bool = False) -> list[_Line]:
     return lines
 
 
-def _is_page_number(line: str, index: int, edges: set[int]) -> bool:
+def _is_page_number(line: str, index: int, edges: set[int], previous: _Line | None) -> bool:
     """"Page 3" anywhere; a bare "12" or "3 of 10" only at the top or bottom of the page.
 
-    A bare figure mid-page is content: an FOI answer ("62"), a year or a table cell.
+    A bare figure mid-page, or right after a question or a label ("...?", "Answer:"),
+    is content: an FOI answer ("62"), a year or a table cell.
     """
-    return bool(re.match(r"(?i)page\b", line)) or index in edges
+    if re.match(r"(?i)page\b", line):
+        return True
+    return index in edges and not (previous is not None and previous.text.rstrip().endswith(("?", ":")))
 
 
 def _absorb_table_labels(lines: list[_Line]) -> None:
