@@ -221,7 +221,9 @@ def kpi_load(ctx, path: Path, as_json: bool) -> None:
         return
     click.echo(f"loaded {report.get('loaded', 0)} observations from {path.name}")
     for err in report.get("errors", []):
-        click.echo(f"  skipped: {err}")
+        click.echo(f"  skipped {err['file']} line {err['line']}: {err['error']}", err=True)
+    if not report.get("loaded") and report.get("errors"):
+        ctx.exit(1)
 
 
 @kpi.command("list")

@@ -184,7 +184,7 @@ class Settings(BaseSettings):
     def public_dump(self) -> dict:
         """Settings for reports: everything but secrets."""
         data = self.model_dump(mode="json")
-        for secret in ("api_tokens", "llm_api_key"):
+        for secret in ("api_tokens", "llm_api_key", "slack_bot_token", "slack_signing_secret"):
             if data.get(secret):
                 data[secret] = "***"
         return data

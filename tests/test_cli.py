@@ -78,3 +78,19 @@ def test_ingest_of_nothing_readable_exits_1(run, tmp_path):
     assert result.exit_code == 1
     (entry,) = json.loads(result.output)["results"]
     assert entry["status"] == "failed" and entry["reason"]
+
+
+def test_kpi_load_reports_bad_rows_by_line_and_loads_the_rest(scratch_settings, tmp_path):
+    path = tmp_path / "dashboard.csv"
+    path.write_text(
+        "metric,area,period_end,value,unit,source\n"
+        "cla_at_31_march,Leicestershire,2021-13-01,700,count,dashboard\n"
+        "uasc_count,Leicestershire,2021-03-31,not-a-number,count,dashboard\n"
+        "cla_at_31_march,Leicester City,2016-03-31,600,count,dashboard\n",
+        encoding="utf-8",
+    )
+    # a home of its own: loaded figures must not leak into the shared index's KPI store
+    result = CliRunner().invoke(main, ["kpi", "load", str(path)], obj={"settings": scratch_settings})
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 observations" in result.output
+    assert "dashboard.csv line 2" in result.output and "dashboard.csv line 3" in result.output
