@@ -29,11 +29,12 @@ from .extractive import (
     Draft,
     ExtractiveComposer,
     citation_for,
+    measure_terms,
     refusal_text,
 )
 from .followup import rewrite, standalone_history
 from .grounding import Grounded, GroundingCheck, split_sentences
-from .lexicon import COUNCILS, council_id, expansions
+from .lexicon import COUNCILS, council_id, expansions, terms
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
 from .providers.base import LlmProvider, get_provider
 from .question import QuestionFrame, parse_question
@@ -132,6 +133,9 @@ class Composer:
         tool_text, tool_citations = ("", [])
         if tool_call is not None:
             tool_text, tool_citations = describe(tool_call, len(draft.citations) + 1, self._title)
+            if not _tool_names_measure(frame, tool_text):
+                # The KPI names another measure ("children in care" for an SDQ question).
+                tool_call, tool_text, tool_citations = None, "", []
         tool_calls = [tool_call] if tool_call is not None else []
 
         provider = self.provider
@@ -323,6 +327,14 @@ def _tool_fits(frame: QuestionFrame, call: ToolCall) -> bool:
     result = call.result if isinstance(call.result, dict) else {}
     unit = result.get("unit")
     return unit in wanted or not result
+
+
+def _tool_names_measure(frame: QuestionFrame, tool_text: str) -> bool:
+    """Whether a KPI result's description names the measure the question asks about."""
+    measure = measure_terms(frame)
+    if not measure:
+        return True
+    return len(measure & terms(tool_text)) / len(measure) >= 0.6
 
 
 def _as_float(figure: Any) -> float:

@@ -56,7 +56,9 @@ _NOT_NAMES = frozenset(
     Office Department Panel Group Report Annual Agency Fostering Adoption Youth Contact The Of And
     In For Centre Centres Partnership Trust University Hospitals Commissioning Placement Residential
     Homes Special Educational Needs Sports Leisure Careers Advice Abroad Offending Psychology Welfare
-    Policy Strategy Statutory Guidance Executive Summary Independent Reviewing Officer Officers""".split()
+    Policy Strategy Statutory Guidance Executive Summary Independent Reviewing Officer Officers
+    Lead Member Members Powerpoint Presentation New Developments Inspection Inspections Ofsted Item
+    Appendix Overview Scrutiny Cabinet""".split()
 )
 
 
@@ -244,6 +246,12 @@ class ExtractiveComposer:
             or lead[-1].text.rstrip().endswith(("?", ":", ")"))
         )
 
+        # Coverage: the question's key subject terms must be in the unit, its lead-in or
+        # its section heading (not just the document title), or the unit answers
+        # something else ("a nearby number", "a sentence about the same topic").
+        heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
+        if not covers(frame, own | lead_terms | heading, own | (lead_terms if strong_lead else frozenset())):
+            return None
         overlap = _overlap(frame.terms, own, lead_terms, around, strong_lead)
         extra = len(own - frame.terms - {"number"})
         overlap = max(0.0, overlap - min(0.15, 0.03 * extra))
@@ -272,7 +280,8 @@ class ExtractiveComposer:
         asked = unit.text.rstrip().endswith("?")  # an FOI request line, not its answer
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
         if not frame.wants_figure and (
-            asked or (frame.answer_type == "text" and _heading_like(unit) and not answers_question)
+            asked
+            or (frame.answer_type in ("text", "person", "date") and _heading_like(unit) and not answers_question)
         ):
             return None  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
@@ -660,7 +669,58 @@ def _answer_figure(
     attached = bool((window(best)[0] | window(best)[1]) & key_terms)
     if not attached and not bare_row:
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
+    measure = measure_terms(frame)
+    if measure and not bare_row and not (window(best)[0] | window(best)[1]) & measure:
+        return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
+
+
+# Words that frame a question rather than name its subject ("how often", "what share").
+_FRAME_WORDS = frozenset(
+    """number percentage proportion share rate change use often take place make find time response
+    report result conclude say give led current currently total much many new propos plann
+    expect annual weekly average""".split()
+)
+# Terms too common in these papers to say which measure a figure is.
+_COMMON = frozenset({"cic", "care", "children", "child", "number", "careleaver", "budget"})
+COVERAGE_TEXT = 0.75
+COVERAGE_FIGURE = 0.6
+
+
+def key_terms(frame: QuestionFrame) -> frozenset[str]:
+    """The question's subject terms: its terms less generic and question-framing words."""
+    return frozenset(t for t in frame.terms if t not in _GENERIC and t not in _FRAME_WORDS)
+
+
+def measure_terms(frame: QuestionFrame) -> frozenset[str]:
+    """The terms that say which measure a figure question asks about ("foster", "agency")."""
+    return frozenset(t for t in key_terms(frame) if t not in _COMMON)
+
+
+def named_terms(frame: QuestionFrame) -> frozenset[str]:
+    """Terms of the question's named entities ("Curve Theatre", "Ofsted", "CQC", "KS4")."""
+    words = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z0-9&]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]+)\b", frame.text)
+    out: set[str] = set()
+    for word in words:
+        out |= terms(word)
+    return frozenset(out) & key_terms(frame)
+
+
+def covers(frame: QuestionFrame, near: frozenset[str], own: frozenset[str]) -> bool:
+    """Whether a unit (with its lead-in and heading: ``near``) covers the question's subject.
+
+    Every named entity must be there, and most of the other key terms: for text
+    questions 75% of them, for figure questions 60%.
+    """
+    key = key_terms(frame)
+    if not key:
+        return True
+    if named_terms(frame) - near:
+        return False
+    weight = sum(_weight(t) for t in key)
+    got = sum(_weight(t) for t in key if t in near)
+    need = COVERAGE_FIGURE if frame.wants_figure else COVERAGE_TEXT
+    return got / weight >= need - 1e-9
 
 
 def _fragment(text: str, fig: Figure) -> bool:

@@ -393,9 +393,7 @@ class Chunker:
 
     # --- context -----------------------------------------------------------------
 
-    def _context(
-        self, title: str, section: str | None, table: _Block | None, question: str | None = None
-    ) -> str:
+    def _context(self, title: str, section: str | None, table: _Block | None, question: str | None = None) -> str:
         """``title`` (document title and label), section, table caption and header, FOI question."""
         parts = [title]
         if section and section.casefold() not in title.casefold():
@@ -562,7 +560,9 @@ def _classify(lines: list[_Line], qa: bool = False) -> list[_Line]:
         stripped = line.text.strip()
         if not stripped:
             line.kind = "blank"
-        elif _BOILERPLATE.match(stripped) or (_PAGE_NUMBER.match(stripped) and _is_page_number(stripped, i, edges, previous)):
+        elif _BOILERPLATE.match(stripped) or (
+            _PAGE_NUMBER.match(stripped) and _is_page_number(stripped, i, edges, previous)
+        ):
             line.kind = "noise"
         elif qa and (_QA_LABEL.match(stripped) or _FOI_CLOSING.match(stripped)):
             line.kind = "item"  # "Answer:", "You asked:", "Q3 ...", "You may re-use ..." open a block
@@ -583,7 +583,7 @@ def _classify(lines: list[_Line], qa: bool = False) -> list[_Line]:
 
 
 def _is_page_number(line: str, index: int, edges: set[int], previous: _Line | None) -> bool:
-    """"Page 3" anywhere; a bare "12" or "3 of 10" only at the top or bottom of the page.
+    """True for "Page 3" anywhere; a bare "12" or "3 of 10" only at the top or bottom of a page.
 
     A bare figure mid-page, or right after a question or a label ("...?", "Answer:"),
     is content: an FOI answer ("62"), a year or a table cell.

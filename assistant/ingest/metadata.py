@@ -142,7 +142,9 @@ def context_label(meta: DocumentMeta) -> str:
     if meta.period:
         when = meta.period
     elif meta.date:
-        when = str(meta.date.year) if (meta.date.month, meta.date.day) == (1, 1) else f"{meta.date.day} {meta.date:%B %Y}"
+        when = (
+            str(meta.date.year) if (meta.date.month, meta.date.day) == (1, 1) else f"{meta.date.day} {meta.date:%B %Y}"
+        )
     if when and when.casefold() not in title:
         parts.append(when)
     return ", ".join(parts)

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from ..config import ANONYMOUS, Principal, Settings
 from ..types import Chunk, Document, Hit, SearchFilters
 from .document_store import DocumentStore
-from .embeddings import Embedder
+from .embeddings import Embedder, check_index_embeddings
 from .fusion import Fusion, FusionMode
 from .hybrid import Catalog, HybridRetriever, Sources
 from .keyword_index import KeywordIndex
@@ -57,6 +57,7 @@ class Index:
         self._catalog: Catalog = {}
         self._catalog_generation = -1
         self._searcher: HybridRetriever | None = None
+        self._embeddings_checked = False
 
     @property
     def docstore(self) -> DocumentStore:
@@ -74,6 +75,19 @@ class Index:
                     self._embedder = Embedder(self.settings)
         return self._embedder
 
+    def checked_embedder(self, *, writing: bool = False) -> Embedder:
+        """The embedder, once it is known to match the one this index's vectors came from
+        (ConfigError naming ASSISTANT_EMBED_BACKEND otherwise); see check_index_embeddings."""
+        embedder = self.embedder
+        if not self._embeddings_checked:
+            with self._lock:
+                if not self._embeddings_checked:
+                    has_documents = self.docstore.count_documents() > 0
+                    self._embeddings_checked = check_index_embeddings(
+                        self.settings.home, embedder, has_documents=has_documents, writing=writing
+                    )
+        return embedder
+
     def warm_up(self) -> None:
         """Load the model, open Chroma and load (or rebuild) the keyword index."""
         self.embedder.warm_up()
@@ -89,7 +103,7 @@ class Index:
         strays = {c.doc_id for c in chunks} - {document.doc_id}
         if strays:
             raise ValueError(f"{document.source}: chunks of other documents {sorted(strays)}")
-        vectors = self.embedder.embed_documents([search_text(c) for c in chunks])
+        vectors = self.checked_embedder(writing=True).embed_documents([search_text(c) for c in chunks])
         nodes = [chunk_to_node(c, document.meta, document.source) for c in chunks]
         with self._lock:
             self.docstore.put_pending(document, chunks)
@@ -133,7 +147,7 @@ class Index:
         self, *, principal: Principal, filters: SearchFilters | None = None, similarity_top_k: int = 5
     ) -> HybridRetriever:
         """A LlamaIndex retriever over this index, for ``principal``."""
-        sources = Sources(self.docstore, self.keyword, self.vectors, self.embedder, self.catalog)
+        sources = Sources(self.docstore, self.keyword, self.vectors, self.checked_embedder(), self.catalog)
         return HybridRetriever(
             sources, self.fusion, principal=principal, filters=filters, similarity_top_k=similarity_top_k
         )

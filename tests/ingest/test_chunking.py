@@ -178,7 +178,12 @@ def test_split_foi_answers_carry_their_question(prepared: Prepared, tmp_path: Pa
 def _foi(text: str) -> Document:
     meta = DocumentMeta(title="FOI response: Foster carers", doc_type="foi_response", council="Rutland County Council")
     return Document(
-        doc_id="foi", source="foi.txt", path="/tmp/foi.txt", content_hash="x", meta=meta, pages=(Page(number=1, text=text),)
+        doc_id="foi",
+        source="foi.txt",
+        path="/tmp/foi.txt",
+        content_hash="x",
+        meta=meta,
+        pages=(Page(number=1, text=text),),
     )
 
 
