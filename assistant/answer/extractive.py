@@ -58,7 +58,8 @@ _NOT_NAMES = frozenset(
     Homes Special Educational Needs Sports Leisure Careers Advice Abroad Offending Psychology Welfare
     Policy Strategy Statutory Guidance Executive Summary Independent Reviewing Officer Officers
     Lead Member Members Powerpoint Presentation New Developments Inspection Inspections Ofsted Item
-    Appendix Overview Scrutiny Cabinet""".split()
+    Appendix Overview Scrutiny Cabinet Corporate Resources Pages Teacher Teachers Designated
+    Secondary Inclusion Partnerships""".split()
 )
 
 
@@ -252,6 +253,13 @@ class ExtractiveComposer:
         heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
         if not covers(frame, own | lead_terms | heading, own | (lead_terms if strong_lead else frozenset())):
             return None
+        if frame.wants_figure:
+            measure = measure_terms(frame)
+            near_measure = own | (lead_terms if strong_lead else frozenset())
+            if measure and len(measure & near_measure) / len(measure) < 0.5:
+                return None  # the unit's figure is of another measure
+        elif len(own - frame.terms) <= 1 or _REQUEST.search(unit.text):
+            return None  # it restates the question, or is the request itself, not an answer
         overlap = _overlap(frame.terms, own, lead_terms, around, strong_lead)
         extra = len(own - frame.terms - {"number"})
         overlap = max(0.0, overlap - min(0.15, 0.03 * extra))
@@ -281,7 +289,7 @@ class ExtractiveComposer:
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
         if not frame.wants_figure and (
             asked
-            or (frame.answer_type in ("text", "person", "date") and _heading_like(unit) and not answers_question)
+            or (frame.answer_type == "text" and _heading_like(unit) and not answers_question)
         ):
             return None  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
@@ -670,16 +678,22 @@ def _answer_figure(
     if not attached and not bare_row:
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     measure = measure_terms(frame)
-    if measure and not bare_row and not (window(best)[0] | window(best)[1]) & measure:
+    if measure and not bare_row and len((window(best)[0] | window(best)[1]) & measure) / len(measure) < 0.5:
         return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
 
 
+# An FOI request or form wording, not an answer ("If yes, please provide ...").
+_REQUEST = re.compile(
+    r"\b(?:please\s+(?:provide|supply|send|confirm|state)|if\s+(?:yes|so)\s*,|could\s+you|"
+    r"I\s+would\s+(?:like|appreciate)|you\s+asked)\b",
+    re.I,
+)
 # Words that frame a question rather than name its subject ("how often", "what share").
 _FRAME_WORDS = frozenset(
     """number percentage proportion share rate change use often take place make find time response
     report result conclude say give led current currently total much many new propos plann
-    expect annual weekly average""".split()
+    expect""".split()
 )
 # Terms too common in these papers to say which measure a figure is.
 _COMMON = frozenset({"cic", "care", "children", "child", "number", "careleaver", "budget"})

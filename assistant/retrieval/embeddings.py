@@ -230,9 +230,16 @@ def _export_onnx(model_path: Path, out: Path) -> None:
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
-    sample = tokenizer(list(_EXPORT_CHECK_SENTENCES), padding=True, return_tensors="pt")
-    sample.setdefault("token_type_ids", torch.zeros_like(sample["input_ids"]))
-    args = tuple(sample[name] for name in _ONNX_INPUTS)
+    def encode(sentences: list[str]) -> dict[str, Any]:
+        batch = dict(tokenizer(sentences, padding=True, return_tensors="pt"))
+        batch.setdefault("token_type_ids", torch.zeros_like(batch["input_ids"]))
+        return batch
+
+    # Traced on an unpadded batch of two (a padded one bakes mask shapes into the graph),
+    # then checked on a padded batch of another shape.
+    traced = encode([_EXPORT_CHECK_SENTENCES[0]] * 2)
+    args = tuple(traced[name] for name in _ONNX_INPUTS)
+    sample = encode(list(_EXPORT_CHECK_SENTENCES))
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_ONNX_INPUTS, "last_hidden_state")}
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
