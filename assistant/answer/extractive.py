@@ -175,6 +175,8 @@ class ExtractiveComposer:
                 continue
             lo, hi = self._span(hit, page_text)
             units = split_units(page_text, lo, hi)
+            if hit.kind == "table" and frame.wants_figure:
+                units = _table_lines(units)
             for i, unit in enumerate(units):
                 key = (hit.doc_id, hit.page, unit.start)
                 if key in seen:
@@ -256,6 +258,8 @@ class ExtractiveComposer:
         if frame.wants_figure:
             measure = measure_terms(frame)
             near_measure = own | (lead_terms if strong_lead else frozenset())
+            if hit.kind == "table" and "\n" not in unit.text:
+                near_measure |= terms((hit.context or "").strip().rsplit("\n", 1)[-1])  # column header
             if measure and len(measure & near_measure) / len(measure) < 0.5:
                 return None  # the unit's figure is of another measure
         elif len(own - frame.terms) <= 1 or _REQUEST.search(unit.text):
@@ -276,6 +280,19 @@ class ExtractiveComposer:
             if not unit_councils and council not in frame.councils:
                 rejections.append(Rejection("council", council))
                 return None
+
+        # A table row read as a grid: the header (in the hit's context) names the
+        # columns, the question's period or measure words pick one; ambiguous: no answer.
+        grid = _grid_cell(frame, hit, unit) if frame.wants_figure and hit.kind == "table" else None
+        if grid is not None:
+            figure, period_ok = grid
+            if figure is None:
+                return None
+            if frame.has_period and not period_ok:
+                rejections.append(Rejection("period", council))
+                return None
+            score = 0.6 * overlap + 0.15 + 0.15 + 0.1 * (1.0 - rank / max(1, n_hits))
+            return Candidate(hit, page_text, unit, unit.start, unit.end, score, overlap, figure, council)
 
         # Period: the date/year named must be in the unit or a strong lead-in.
         figures = extract_figures(unit.text)
@@ -707,8 +724,111 @@ def key_terms(frame: QuestionFrame) -> frozenset[str]:
 
 
 def measure_terms(frame: QuestionFrame) -> frozenset[str]:
-    """The terms that say which measure a figure question asks about ("foster", "agency")."""
-    return frozenset(t for t in key_terms(frame) if t not in _COMMON)
+    """The terms that say which measure a figure question asks about ("foster", "agency").
+
+    In a budget or £ question a named service or department ("Children and Family
+    Services") is whose money it is, not the measure, so its words are not required
+    next to the figure (the coverage gate still asks for them nearby).
+    """
+    holder: frozenset[str] = frozenset()
+    if frame.answer_type == "money" or "budget" in frame.terms:
+        for match in _HOLDER.finditer(frame.text):
+            holder |= terms(match.group(0))
+    return frozenset(t for t in key_terms(frame) if t not in _COMMON and t not in holder)
+
+
+_HOLDER = re.compile(
+    r"\b(?:[A-Z][\w&]*\s+(?:(?:and|&)\s+)?)*[A-Z][\w&]*\s+(?:Services?|Department|Directorate)\b"
+)
+_PERIOD_COL = re.compile(r"\b(20\d\d)\s*[/-]\s*(\d\d)\b")
+_CELL = re.compile(r"^-?£?\(?-?\d[\d,]*(?:\.\d+)?\)?%?$")
+
+
+def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit) -> tuple[Figure | None, bool] | None:
+    """The cell of a one-line table row that the question asks for, read as a grid.
+
+    The column header is the last line of the hit's context; it must name as many
+    columns (periods, or tab/multi-space/£-separated labels) as the row has numeric
+    cells. The column is the one whose period the question names, else whose label
+    words the question uses, else the only one. ``None``: not a readable grid row
+    (the ordinary reading applies); ``(None, _)``: a grid row whose column is
+    ambiguous (no answer from it); ``(figure, period_ok)`` otherwise.
+    """
+    text = unit.text
+    if "\n" in text:
+        return None
+    tokens = list(re.finditer(r"\S+", text))
+    cells = []
+    for tok in reversed(tokens):
+        if not _CELL.match(tok.group(0)):
+            break
+        cells.append(tok)
+    cells.reverse()
+    label = text[: cells[0].start()] if cells else ""
+    if not cells or not re.search(r"[A-Za-z]{3}", label):
+        return None
+    lines = [ln.strip() for ln in (hit.context or "").splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    header = lines[-1]
+    if sum(bool(_CELL.match(t)) for t in header.split()) >= 2:
+        return None  # the context's last line is a row, not a header
+    periods = [m.group(1) for m in _PERIOD_COL.finditer(header)]
+    columns: list[str] = []
+    if len(periods) == len(cells):
+        columns = [m.group(0) for m in _PERIOD_COL.finditer(header)]
+    else:
+        periods = []
+        for splitter in (r"\t|\s{2,}", r"£|%"):
+            parts = [p.strip() for p in re.split(splitter, header) if re.search(r"[A-Za-z]", p)]
+            if len(parts) == len(cells):
+                columns = parts
+                break
+    if not columns:
+        return None
+    if periods:
+        picked = [i for i, y in enumerate(periods) if y in frame.fys]
+        period_ok = bool(picked)
+        if not frame.fys and len(cells) == 1:
+            picked, period_ok = [0], not frame.has_period
+    else:
+        own = [terms(c) for c in columns]
+        picked = [i for i, t in enumerate(own) if (t - _shared(own)) & frame.terms]
+        if len(cells) == 1:
+            picked = [0]
+        period_ok = _period_match(frame, text, text + " " + header)[0] or not frame.has_period
+    if len(picked) != 1:
+        return (None, False)
+    cell = cells[picked[0]]
+    figure = next((f for f in extract_figures(text) if f.start <= cell.start() < f.end), None)
+    return (figure, period_ok)
+
+
+def _table_lines(units: list[Unit]) -> list[Unit]:
+    """A table's units one line each (sentence splitting can join rows)."""
+    out: list[Unit] = []
+    for unit in units:
+        if "\n" not in unit.text:
+            out.append(unit)
+            continue
+        at = 0
+        for line in unit.text.split("\n"):
+            off = unit.text.find(line, at)
+            at = off + len(line)
+            if len(line.strip()) >= 3:
+                lead = len(line) - len(line.lstrip())
+                out.append(Unit(unit.start + off + lead, unit.start + off + lead + len(line.strip()), line.strip(), row=True))
+    return out
+
+
+def _shared(column_terms: list[frozenset[str]]) -> frozenset[str]:
+    """Terms every column label has ("avg", "cost"): they pick no column."""
+    if not column_terms:
+        return frozenset()
+    out = column_terms[0]
+    for t in column_terms[1:]:
+        out &= t
+    return out
 
 
 def named_terms(frame: QuestionFrame) -> frozenset[str]:

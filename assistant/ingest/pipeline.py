@@ -8,7 +8,9 @@
 
 For each file: hash its bytes; skip it when the index already holds exactly this
 version (``unchanged``); otherwise read, extract metadata and chunk it (in worker
-processes, one file per task), then hand it to the index, one document at a time,
+processes: one task per file, and a large PDF split into page ranges read by several
+workers at once so the biggest file does not hold up the batch), then hand it to the
+index, one document at a time,
 which replaces any earlier version under the same ``doc_id`` (``updated``). A file
 that cannot be read becomes ``failed`` with a one-line reason and the batch goes on.
 
@@ -21,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +45,17 @@ from .metadata import (
     find_manifest,
     load_manifest,
 )
-from .readers import read_file, reader_for, supported_extensions
+from .readers import RawDocument, read_file, reader_for, supported_extensions
 
 logger = logging.getLogger(__name__)
 
 SKIPPED_NAMES = frozenset({"readme.md", *MANIFEST_NAMES})
 SKIPPED_FOLDERS = frozenset({"kpis"})
+
+# Page-range splitting of large PDFs across ingest workers.
+SPLIT_MIN_PAGES = 12  # files with fewer pages are read whole, by one worker
+RANGE_MIN_PAGES = 6  # no range is shorter than this (each worker re-opens the file)
+RANGES_PER_WORKER = 3  # aim for about this many tasks per worker, for balance
 
 
 class _DocumentStore(Protocol):
@@ -101,6 +109,20 @@ def prepare(job: _Job, settings: Settings) -> _Prepared:
     started = time.perf_counter()
     try:
         raw = read_file(job.path)
+    except AssistantError as exc:
+        return _Prepared(job, reason=_reason(exc), seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug or library failure on one file must not sink the batch
+        logger.exception("could not read %s", job.path)
+        return _Prepared(
+            job, reason=f"could not be read ({type(exc).__name__}: {exc})", seconds=time.perf_counter() - started
+        )
+    return finish(job, raw, settings, seconds=time.perf_counter() - started)
+
+
+def finish(job: _Job, raw: RawDocument, settings: Settings, *, seconds: float = 0.0) -> _Prepared:
+    """Describe and chunk a file already read. Runs in a worker process; never raises."""
+    started = time.perf_counter() - seconds
+    try:
         meta = apply_overrides(extract_metadata(raw, job.path), job.overrides)
         document = Document(
             doc_id=job.doc_id,
@@ -122,6 +144,56 @@ def prepare(job: _Job, settings: Settings) -> _Prepared:
             job, reason=f"could not be read ({type(exc).__name__}: {exc})", seconds=time.perf_counter() - started
         )
     return _Prepared(job, document, tuple(chunks), seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Pages ``start`` to ``stop - 1`` of a job's file: read by one worker."""
+
+    job: _Job
+    start: int
+    stop: int
+    raw: RawDocument | None = None
+    reason: str | None = None
+    seconds: float = 0.0
+
+
+def read_part(part: _Part) -> _Part:
+    """Read one page range (a worker task); failures come back as ``reason``, never raised."""
+    started = time.perf_counter()
+    reader: Any = reader_for(part.job.path)
+    try:
+        raw = reader.read_range(part.job.path, part.start, part.stop)
+    except AssistantError as exc:
+        return _Part(part.job, part.start, part.stop, reason=_reason(exc), seconds=time.perf_counter() - started)
+    except Exception as exc:  # as in prepare()
+        logger.exception("could not read pages %d-%d of %s", part.start + 1, part.stop, part.job.path)
+        reason = f"could not be read ({type(exc).__name__}: {exc})"
+        return _Part(part.job, part.start, part.stop, reason=reason, seconds=time.perf_counter() - started)
+    return _Part(part.job, part.start, part.stop, raw=raw, seconds=time.perf_counter() - started)
+
+
+def combine_parts(job: _Job, parts: list[_Part], settings: Settings) -> _Prepared:
+    """A split file's parts (any order) put back together, then described and chunked."""
+    started = time.perf_counter()
+    parts = sorted(parts, key=lambda p: p.start)
+    seconds = sum(p.seconds for p in parts)
+    failed = next((p for p in parts if p.raw is None), None)
+    if failed is not None:
+        return _Prepared(job, reason=failed.reason or "could not be read", seconds=seconds)
+    reader: Any = reader_for(job.path)
+    try:
+        raw = reader.combine(job.path, [p.raw for p in parts])
+    except AssistantError as exc:
+        return _Prepared(job, reason=_reason(exc), seconds=seconds + time.perf_counter() - started)
+    return finish(job, raw, settings, seconds=seconds + time.perf_counter() - started)
+
+
+def plan_ranges(pages: int, range_pages: int) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` covering ``range(pages)`` in order, in near-equal ranges."""
+    count = max(1, math.ceil(pages / max(1, range_pages)))
+    bounds = [round(i * pages / count) for i in range(count + 1)]
+    return [(bounds[i], bounds[i + 1]) for i in range(count) if bounds[i] < bounds[i + 1]]
 
 
 class IngestPipeline:
@@ -254,24 +326,75 @@ class IngestPipeline:
     def _prepare_all(self, jobs: list[_Job]) -> Iterator[_Prepared]:
         """Prepared files as they finish: in worker processes, or here for a single file."""
         workers = min(self.settings.ingest_workers, len(jobs))
+        page_counts = self._page_counts(jobs) if self.settings.ingest_workers > 1 else {}
+        if len(jobs) == 1 and page_counts.get(jobs[0].order, 0) >= SPLIT_MIN_PAGES:
+            workers = self.settings.ingest_workers  # one big PDF: its ranges use every worker
         if workers <= 1:
             yield from (prepare(job, self.settings) for job in jobs)
             return
+        range_pages = self._range_pages(jobs, page_counts, workers)
         # "spawn": the parent may hold model threads (torch, onnxruntime) that fork would copy.
         context = multiprocessing.get_context("spawn")
         pending = {job.order: job for job in jobs}
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(prepare, job, self.settings) for job in jobs]
-                for future in as_completed(futures):
-                    prepared = future.result()
-                    del pending[prepared.job.order]
-                    yield prepared
+                tasks: list[tuple[int, Any, Any]] = []  # (pages, function, argument)
+                parts_left: dict[int, int] = {}
+                for job in jobs:
+                    pages = page_counts.get(job.order, 0)
+                    ranges = plan_ranges(pages, range_pages) if pages >= SPLIT_MIN_PAGES else []
+                    if len(ranges) > 1:
+                        parts_left[job.order] = len(ranges)
+                        tasks += [(stop - start, read_part, _Part(job, start, stop)) for start, stop in ranges]
+                    else:
+                        tasks.append((page_counts.get(job.order, 1), prepare, job))
+                # Longest first: the pool then finishes close to together.
+                tasks.sort(key=lambda task: -task[0])
+                running: set[Future[Any]] = {
+                    pool.submit(function, argument, self.settings)
+                    if function is prepare
+                    else pool.submit(function, argument)
+                    for _, function, argument in tasks
+                }
+                parts: dict[int, list[_Part]] = {}
+                while running:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        outcome = future.result()
+                        if isinstance(outcome, _Part):
+                            order = outcome.job.order
+                            parts.setdefault(order, []).append(outcome)
+                            parts_left[order] -= 1
+                            if parts_left[order] == 0:
+                                running.add(pool.submit(combine_parts, outcome.job, parts.pop(order), self.settings))
+                            continue
+                        del pending[outcome.job.order]
+                        yield outcome
         except BrokenProcessPool:
             # A worker died (killed, out of memory) or could not start (a script without an
             # ``if __name__ == "__main__"`` guard): finish the batch here instead.
             logger.warning("ingest worker pool failed; reading %d file(s) in-process", len(pending), exc_info=True)
             yield from (prepare(job, self.settings) for job in pending.values())
+
+    @staticmethod
+    def _page_counts(jobs: list[_Job]) -> dict[int, int]:
+        """job order -> page count, for files whose reader can read page ranges."""
+        counts: dict[int, int] = {}
+        for job in jobs:
+            reader: Any = reader_for(job.path)
+            if not all(hasattr(reader, name) for name in ("page_count", "read_range", "combine")):
+                continue
+            try:
+                counts[job.order] = int(reader.page_count(job.path))
+            except Exception:  # noqa: BLE001 - read whole instead, which reports the failure
+                logger.debug("could not count the pages of %s", job.path, exc_info=True)
+        return counts
+
+    @staticmethod
+    def _range_pages(jobs: list[_Job], page_counts: dict[int, int], workers: int) -> int:
+        """Pages per range: about RANGES_PER_WORKER tasks per worker over the whole batch."""
+        total = sum(page_counts.get(job.order, 1) for job in jobs)
+        return max(RANGE_MIN_PAGES, math.ceil(total / (workers * RANGES_PER_WORKER)))
 
     def _store(self, prepared: _Prepared) -> IngestResult:
         job, document = prepared.job, prepared.document

@@ -180,6 +180,7 @@ def ensure_onnx_export(model_path: str | Path, cache_dir: Path) -> Path:
     _remove_stale_tmp(final)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     try:
+        tmp.chmod(0o755)
         started = time.perf_counter()
         _export_onnx(Path(model_path), tmp)
         if final.exists() and not (final / _EXPORT_MANIFEST).is_file():
@@ -235,14 +236,15 @@ def _export_onnx(model_path: Path, out: Path) -> None:
         batch.setdefault("token_type_ids", torch.zeros_like(batch["input_ids"]))
         return batch
 
-    # Traced on an unpadded batch of two (a padded one bakes mask shapes into the graph),
-    # then checked on a padded batch of another shape.
+    # Traced on one batch, checked on a padded batch of another shape: dynamic axes work.
     traced = encode([_EXPORT_CHECK_SENTENCES[0]] * 2)
     args = tuple(traced[name] for name in _ONNX_INPUTS)
     sample = encode(list(_EXPORT_CHECK_SENTENCES))
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_ONNX_INPUTS, "last_hidden_state")}
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
+        # Computed before exporting: after tracing, the torch model's outputs drift.
+        reference = model(**{name: sample[name] for name in _ONNX_INPUTS}).last_hidden_state.numpy()
         torch.onnx.export(
             _Encoder(model),
             args,
@@ -253,7 +255,6 @@ def _export_onnx(model_path: Path, out: Path) -> None:
             opset_version=17,
             dynamo=False,  # the TorchScript exporter: needs no onnxscript
         )
-        reference = model(**{name: sample[name] for name in _ONNX_INPUTS}).last_hidden_state.numpy()
         # Same weight format as sentence-transformers' export_dynamic_quantized_onnx_model
         # (QInt8 per-channel weights, uint8 activations computed at run time).
         quantize_dynamic(str(out / _FP32_FILE), str(out / _INT8_FILE), weight_type=QuantType.QInt8, per_channel=True)

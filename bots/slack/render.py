@@ -141,7 +141,8 @@ def tool_figure_lines(tool_calls: list[ToolCall]) -> list[str]:
 
 
 def _related_line(hit: Hit) -> str:
-    date = f" ({hit.date.day} {hit.date:%B %Y})" if hit.date else ""
+    when = f"{hit.date.day} {hit.date:%B %Y}" if hit.date else ""
+    date = f" ({when})" if when and when not in hit.title else ""
     return f"• {escape(hit.title)}{date}{_page(hit.page)}"
 
 

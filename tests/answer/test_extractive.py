@@ -91,3 +91,24 @@ def test_stream_ends_with_the_answer(assistant) -> None:
     assert "token" in kinds
     tokens = "".join(e["data"] for e in events if e["event"] == "token")
     assert tokens == events[-1]["data"].answer
+
+
+def test_table_cell_read_as_grid_and_row_quoted():
+    """A table question gets the cell at (row, column named by the question), row quoted."""
+    from assistant.answer.extractive import _grid_cell, _table_lines
+    from assistant.answer.question import parse_question
+    from assistant.answer.sentences import split_units
+    from assistant.types import Hit
+
+    page = "Avg Weekly\nCost £\nAvg Annual\nCost £\nSGO 180 9,360\n16 + - External 1250 65,000\nResidential - External 4100 213,200\n"
+    hit = Hit(doc_id="d", title="T", source="s", doc_type="report", page=15, text=page, score=1.0, kind="table",
+              context="T\nLeicestershire County Council\nAvg Weekly Cost £ Avg Annual Cost £")
+    rows = {u.text: u for u in _table_lines(split_units(page))}
+    row = rows["Residential - External 4100 213,200"]
+    assert page[row.start:row.end] == row.text  # the row line is quoted verbatim
+    annual = _grid_cell(parse_question("What is the average annual cost of an external residential placement?"), hit, row)
+    assert annual is not None and annual[0] is not None and annual[0].raw == "213,200"
+    weekly = _grid_cell(parse_question("What is the average weekly cost of an external residential placement?"), hit, row)
+    assert weekly is not None and weekly[0] is not None and weekly[0].raw == "4100"
+    ambiguous = _grid_cell(parse_question("What is the average cost of an external residential placement?"), hit, row)
+    assert ambiguous == (None, False)  # no column named: refuse rather than guess

@@ -3,6 +3,12 @@
 Plain mode keeps table cells on one line ("Residential - External 4100 213,200")
 and keeps each printed line as one line; layout mode pads lines with spaces and
 blank lines and is three times slower, so it is not used.
+
+Large PDFs can be read in page ranges by several processes at once: ingest asks
+:meth:`PypdfReader.page_count`, gives each worker a range for :meth:`PypdfReader.read_range`
+(each opens the file itself) and puts the parts back together with
+:meth:`PypdfReader.combine`. Every page's text depends on that page alone, so the
+result is exactly what :meth:`PypdfReader.read` returns for the whole file.
 """
 
 from __future__ import annotations
@@ -28,22 +34,59 @@ class PypdfReader:
     extensions: tuple[str, ...] = (".pdf",)
 
     def read(self, path: Path) -> RawDocument:
+        reader = self._open(path)
+        raw = RawDocument(
+            pages=self._extract(reader, path, 0, None), paginated=True, metadata=self._metadata(reader)
+        )
+        return self.combine(path, [raw])
+
+    # --- page ranges, for reading one large file in several processes ---------------------
+
+    def page_count(self, path: Path) -> int:
+        """Number of pages (opens the file and its page tree only)."""
+        reader = self._open(path)
+        try:
+            return len(reader.pages)
+        except _PARSE_ERRORS as exc:
+            raise UnreadableFile(path, "corrupt PDF: text could not be extracted") from exc
+
+    def read_range(self, path: Path, start: int, stop: int) -> RawDocument:
+        """Pages ``start`` to ``stop - 1`` (0-based); the file's metadata with the first range.
+
+        Not checked for text: pass every part, in page order, to :meth:`combine`.
+        """
+        reader = self._open(path)
+        metadata = self._metadata(reader) if start == 0 else {}
+        return RawDocument(pages=self._extract(reader, path, start, stop), paginated=True, metadata=metadata)
+
+    def combine(self, path: Path, parts: list[RawDocument]) -> RawDocument:
+        """The whole document from its parts in page order, with the whole-file checks."""
+        pages = [page for part in parts for page in part.pages]
+        if not pages:
+            raise EmptyDocument(path, "PDF has no pages")
+        metadata = next((part.metadata for part in parts if part.metadata), {})
+        raw = RawDocument(pages=pages, paginated=True, metadata=metadata)
+        if not raw.has_text:
+            raise EmptyDocument(path, "no extractable text (image-only PDF?)")
+        return raw
+
+    def _open(self, path: Path) -> PdfReader:
         try:
             reader = PdfReader(path)
         except _PARSE_ERRORS as exc:
             raise UnreadableFile(path, "corrupt or truncated PDF") from exc
         if reader.is_encrypted:
             self._decrypt(reader, path)
+        return reader
+
+    @staticmethod
+    def _extract(reader: PdfReader, path: Path, start: int, stop: int | None) -> list[str]:
         try:
-            pages = [clean_text(page.extract_text()) for page in reader.pages]
+            pages = reader.pages
+            stop = len(pages) if stop is None else min(stop, len(pages))
+            return [clean_text(pages[n].extract_text()) for n in range(start, stop)]
         except _PARSE_ERRORS as exc:
             raise UnreadableFile(path, "corrupt PDF: text could not be extracted") from exc
-        if not pages:
-            raise EmptyDocument(path, "PDF has no pages")
-        raw = RawDocument(pages=pages, paginated=True, metadata=self._metadata(reader))
-        if not raw.has_text:
-            raise EmptyDocument(path, "no extractable text (image-only PDF?)")
-        return raw
 
     @staticmethod
     def _decrypt(reader: PdfReader, path: Path) -> None:
