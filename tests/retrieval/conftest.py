@@ -53,9 +53,10 @@ def index(assistant) -> Index:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The model, loaded once for the tests that build their own index."""
-    return Embedder(Settings())
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The model, loaded once for the tests that build their own index (the ONNX export,
+    if the backend needs one, goes to a temporary cache, not the working folder)."""
+    return Embedder(Settings(home=tmp_path_factory.mktemp("embedder-home")))
 
 
 @pytest.fixture()
