@@ -386,7 +386,7 @@ class IngestPipeline:
                 continue
             try:
                 counts[job.order] = int(reader.page_count(job.path))
-            except Exception:  # noqa: BLE001 - read whole instead, which reports the failure
+            except Exception:  # read whole instead: that reports the failure properly
                 logger.debug("could not count the pages of %s", job.path, exc_info=True)
         return counts
 

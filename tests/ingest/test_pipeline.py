@@ -209,3 +209,83 @@ def test_real_index_ingest_search_and_reingest(scratch_settings: Settings, folde
     )
     assert any("2013-14 - £26,462,900" in hit.text for hit in hits)
     assert [r.status for r in pipeline.ingest(paths[:2])] == ["unchanged", "unchanged"]
+
+
+# --- large PDFs read in page ranges by several workers ---------------------------------
+
+
+def test_page_ranges_cover_every_page_once_in_order() -> None:
+    from assistant.ingest.pipeline import plan_ranges
+
+    for pages in (1, 5, 12, 61, 73):
+        for size in (1, 6, 19, 25, 100):
+            ranges = plan_ranges(pages, size)
+            assert [n for start, stop in ranges for n in range(start, stop)] == list(range(pages))
+            assert max(stop - start for start, stop in ranges) <= max(size, 1) + 1
+    assert plan_ranges(73, 25) == [(0, 24), (24, 49), (49, 73)]
+
+
+def test_pdf_read_in_ranges_is_the_whole_file() -> None:
+    from assistant.ingest.readers import reader_for
+
+    path = CORPUS / "cfosc-2018-11-05-virtual-school-report.pdf"
+    reader = reader_for(path)
+    whole = reader.read(path)
+    assert reader.page_count(path) == len(whole.pages) == 11
+    parts = [reader.read_range(path, start, stop) for start, stop in [(0, 4), (4, 5), (5, 11)]]
+    assert [p.metadata for p in parts][1:] == [{}, {}]
+    assert reader.combine(path, parts) == whole
+
+
+def test_split_pdfs_parse_in_workers_exactly_as_serially(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: dict
+) -> None:
+    """Small thresholds so that two small real papers are split into many ranges."""
+    import assistant.ingest.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "SPLIT_MIN_PAGES", 2)
+    monkeypatch.setattr(pipeline_module, "RANGE_MIN_PAGES", 1)
+    monkeypatch.setattr(pipeline_module, "RANGES_PER_WORKER", 8)
+    root = tmp_path / "papers"
+    root.mkdir()
+    report = CORPUS / "cfosc-2018-11-05-virtual-school-report.pdf"
+    for path in (report, FOI_PDF, FILES / "broken" / "image-only.pdf"):
+        shutil.copy(path, root)
+    index = _Index()
+    settings = Settings(home=tmp_path / "home", ingest_workers=2)
+    pipeline = IngestPipeline(settings, index)
+    jobs = [pipeline._plan(n, root / p.name, root, None) for n, p in enumerate((report, FOI_PDF))]
+    counts = pipeline._page_counts(jobs)
+    size = pipeline._range_pages(jobs, counts, 2)
+    assert [len(pipeline_module.plan_ranges(counts[j.order], size)) for j in jobs] == [11, 2]  # a page per task
+
+    results = _by_source(pipeline.ingest([root]))
+    assert results["image-only.pdf"].reason == "no extractable text (image-only PDF?)"
+    for source in (report.name, FOI_PDF.name):
+        assert results[source].status == "indexed", results[source].reason
+        serial_doc, serial_chunks = prepared[source]
+        doc = index.docstore.documents[results[source].doc_id]
+        assert [(p.number, p.text) for p in doc.pages] == [(p.number, p.text) for p in serial_doc.pages]
+        assert doc.meta == serial_doc.meta
+        assert [c.text for c in index.chunks[doc.doc_id]] == [c.text for c in serial_chunks]
+        assert [c.page for c in index.chunks[doc.doc_id]] == [c.page for c in serial_chunks]
+
+
+def test_one_large_pdf_alone_still_uses_every_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.ingest.pipeline as pipeline_module
+
+    seen: list[int] = []
+    real = pipeline_module.plan_ranges
+
+    def spy(pages: int, size: int) -> list[tuple[int, int]]:
+        ranges = real(pages, size)
+        seen.append(len(ranges))
+        return ranges
+
+    monkeypatch.setattr(pipeline_module, "plan_ranges", spy)
+    monkeypatch.setattr(pipeline_module, "SPLIT_MIN_PAGES", 10)
+    index = _Index()
+    paper = CORPUS / "cfosc-2018-11-05-virtual-school-report.pdf"
+    results = IngestPipeline(Settings(home=tmp_path / "home", ingest_workers=2), index).ingest([paper])
+    assert [r.status for r in results] == ["indexed"] and results[0].pages == 11
+    assert seen == [2]  # 11 pages, ranges of at least RANGE_MIN_PAGES (6): two workers

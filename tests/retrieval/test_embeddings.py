@@ -5,9 +5,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-import assistant.retrieval.embeddings as embeddings
 from assistant.config import Settings
 from assistant.errors import ConfigError
+from assistant.retrieval import embeddings
 from assistant.retrieval.embeddings import (
     INDEX_EMBEDDINGS_FILE,
     Embedder,
@@ -102,9 +102,7 @@ def test_export_is_cached_under_the_model_hash_and_reused(onnx_cache: Path, monk
 
 
 @pytest.mark.parametrize("quantized", [True, False], ids=["int8", "fp32"])
-def test_onnx_vectors_are_close_to_torch(
-    onnx_cache: Path, torch_vectors: np.ndarray, quantized: bool
-) -> None:
+def test_onnx_vectors_are_close_to_torch(onnx_cache: Path, torch_vectors: np.ndarray, quantized: bool) -> None:
     backend = OnnxBackend(MODEL, onnx_cache, quantized=quantized)
     vectors = backend.encode(SENTENCES, batch_size=4)  # several batches, padded, sorted by length
     assert vectors.shape == torch_vectors.shape and vectors.dtype == np.float32

@@ -35,9 +35,7 @@ class PypdfReader:
 
     def read(self, path: Path) -> RawDocument:
         reader = self._open(path)
-        raw = RawDocument(
-            pages=self._extract(reader, path, 0, None), paginated=True, metadata=self._metadata(reader)
-        )
+        raw = RawDocument(pages=self._extract(reader, path, 0, None), paginated=True, metadata=self._metadata(reader))
         return self.combine(path, [raw])
 
     # --- page ranges, for reading one large file in several processes ---------------------
