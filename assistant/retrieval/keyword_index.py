@@ -1,7 +1,7 @@
 """BM25 (bm25s) over each chunk's context prefix and text.
 
 The tokenizer suits council papers: it lowercases, drops English stopwords, applies a
-Porter stemmer, keeps numbers whole ("26,462,900" -> "26462900", "£1.2m" -> "1.2m"),
+Porter stemmer (PyStemmer), keeps numbers whole ("26,462,900" -> "26462900", "£1.2m" -> "1.2m"),
 keeps financial years as one token as well as their first year ("2019/20" ->
 "2019-20", "2019"), and adds a concept tag for each domain synonym
 (:mod:`.synonyms`), so abbreviations and their spelled-out forms meet.
@@ -25,7 +25,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
-from nltk.stem.porter import PorterStemmer
+import Stemmer  # PyStemmer: Snowball's C Porter stemmer; nltk's costs 2 s of imports
 
 from ..errors import IndexNotReady
 from ..types import Chunk
@@ -46,12 +46,12 @@ _TOKEN = re.compile(
     r"|(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?P<suffix>(?:m|k|bn|st|nd|rd|th)(?![a-z]))?"
     r"|(?P<word>[a-z][a-z0-9]*(?:'[a-z]+)?)"
 )
-_STEMMER = PorterStemmer()
+_STEMMER = Stemmer.Stemmer("porter")
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_STEMMER.stem(word, to_lowercase=False))
+    return str(_STEMMER.stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:

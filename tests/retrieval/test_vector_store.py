@@ -24,15 +24,16 @@ def nodes(doc_id: str, texts: list[str]):
 def test_upsert_query_delete(tmp_path: Path, embedder: Embedder) -> None:
     store = VectorStore(tmp_path / "chroma")
     texts = ["children in care budget", "software used for records"]
-    store.upsert(nodes("a", texts), embedder.embed_documents(texts))
-    store.upsert(nodes("b", texts[:1]), embedder.embed_documents(texts[:1]))
-    store.upsert(nodes("a", texts), embedder.embed_documents(texts))  # upsert: no duplicates
+    vectors = embedder.embed_documents(texts)
+    store.upsert(nodes("a", texts), vectors)
+    store.upsert(nodes("b", texts[:1]), vectors[:1])
+    store.upsert(nodes("a", texts), vectors)  # upsert: no duplicates
     assert store.count() == 3 and sorted(store.chunk_ids("a")) == ["a:p1:0", "a:p1:1"]
 
     query = embedder.embed_query("budget for looked after children")
     results = store.query(query, k=10)
     assert {r[0] for r in results} == {"a:p1:0", "a:p1:1", "b:p1:0"}
-    assert results[0][1] == pytest.approx(float(query @ embedder.embed_documents(texts[:1])[0]), abs=1e-4)
+    assert results[0][1] == pytest.approx(float(query @ vectors[0]), abs=1e-4)  # cosine similarity
     assert [r[0] for r in store.query(query, k=10, doc_ids=["b"])] == ["b:p1:0"]
     assert store.query(query, k=10, doc_ids=[]) == []
 
