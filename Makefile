@@ -27,7 +27,7 @@ system-deps:
 		(apt-get update -qq && apt-get install -y -qq postgresql)
 
 run: install
-	$(BIN)/assistant ingest corpus --if-needed
+	$(BIN)/assistant ingest corpus
 	$(BIN)/assistant serve
 
 test: install system-deps

@@ -262,6 +262,8 @@ class ExtractiveComposer:
                 near_measure |= terms((hit.context or "").strip().rsplit("\n", 1)[-1])  # column header
             if measure and len(measure & near_measure) / len(measure) < 0.5:
                 return None  # the unit's figure is of another measure
+            if unit.text.rstrip().endswith(":") and not unit.row and key_terms(frame) - own:
+                return None  # a total introducing a breakdown ("... totals £90.9m, as follows:")
         elif len(own - frame.terms) <= 1 or _REQUEST.search(unit.text):
             return None  # it restates the question, or is the request itself, not an answer
         overlap = _overlap(frame.terms, own, lead_terms, around, strong_lead)
@@ -302,7 +304,9 @@ class ExtractiveComposer:
             rejections.append(Rejection("period", council))
             return None
 
-        asked = unit.text.rstrip().endswith("?")  # an FOI request line, not its answer
+        asked = unit.text.rstrip().endswith("?") or (  # an FOI request line, not its answer
+            (hit.doc_type or "").startswith("foi") and bool(_LETTERED.match(unit.text))
+        )
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
         if not frame.wants_figure and (
             asked
@@ -359,6 +363,7 @@ class ExtractiveComposer:
         """
         labels = _period_labels(frame)
         answered: list[tuple[str, Candidate]] = []
+        differing: dict[str, Candidate] = {}  # period label -> another paper's figure for it
         missing: list[str] = []
         rejections: list[Rejection] = []
         all_passing: list[Candidate] = []
@@ -369,7 +374,11 @@ class ExtractiveComposer:
             passing = [c for c in candidates if c.score >= FIGURE_THRESHOLD and c.figure is not None]
             all_passing += passing
             if passing:
-                answered.append((label, passing[0]))
+                best = passing[0]
+                answered.append((label, best))
+                other = _differing(sub, best, passing[1:])
+                if other is not None:
+                    differing[label] = other
             else:
                 missing.append(label)
         if len(answered) < 2:
@@ -385,8 +394,19 @@ class ExtractiveComposer:
             assert c.figure is not None
             stated.append(f"{c.figure.raw.strip()} {_period_phrase(label)} [{numbers[ident]}]")
         lead = "The papers give " + (", ".join(stated[:-1]) + " and " + stated[-1]) + "."
-        quotes = []
+        shown = list(answered)
         for label, c in answered:
+            other = differing.get(label)
+            if other is None or other.figure is None:
+                continue
+            ident = (other.hit.doc_id, other.hit.page, other.quote_start)
+            if ident not in numbers:
+                numbers[ident] = len(citations) + 1
+                citations.append(citation_for(numbers[ident], other))
+            lead += f" Another paper gives {other.figure.raw.strip()} {_period_phrase(label)} [{numbers[ident]}]."
+            shown.append((label, other))
+        quotes = []
+        for label, c in shown:
             n = numbers[(c.hit.doc_id, c.hit.page, c.quote_start)]
             line = f'{says(c.hit.doc_type)} "{_display(c)}" [{n}]'
             if line not in quotes:
@@ -401,16 +421,19 @@ class ExtractiveComposer:
     ) -> Draft:
         assert best.figure is not None
         others: list[Candidate] = []
-        values = {best.figure.value}
-        for c in passing[1:]:
-            if c.figure is None or c.hit.doc_id == best.hit.doc_id or c.figure.value in values:
-                continue
-            if c.score >= DISAGREE_RATIO * best.score and c.figure.kind == best.figure.kind:
-                others.append(c)
-                values.add(c.figure.value)
+        rest = list(passing[1:])
+        while len(others) < 2:
+            other = _differing(frame, best, rest, {o.figure.value for o in others if o.figure})
+            if other is None:
+                break
+            others.append(other)
+            rest = rest[rest.index(other) + 1 :]
         if not others:
             citation = citation_for(1, best)
-            statement = restate(frame.text, best.figure.raw.strip()) or f"The papers give {best.figure.raw.strip()}"
+            # A figure of a narrower measure than asked ("care leavers aged 18 to 25")
+            # is not restated as the question's measure: the quote says what it counts.
+            restated = None if _qualified(frame, best) else restate(frame.text, best.figure.raw.strip())
+            statement = restated or f"The papers give {best.figure.raw.strip()}"
             support = f'{says(best.hit.doc_type)} "{_display(best)}" [1]'
             text = lead_sentence_text(statement, "[1]", support)
             return Draft(
@@ -419,19 +442,105 @@ class ExtractiveComposer:
             )  # fmt: skip
         chosen = [best, *others[:2]]
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-        parts = [
-            f"{c.figure.raw.strip() if c.figure else ''} in {c.hit.title}"
-            f'{f" (p. {c.hit.page})" if c.hit.page else ""}: "{_display(c)}" [{n}]'
-            for n, c in enumerate(chosen, start=1)
-        ]
-        text = "The papers give different figures. " + " ".join(
-            f"{p}." if not p.endswith(".") else p for p in parts
-        )
+        # Figures first, each with its citation (the citations carry title, date and
+        # page, so none of those is restated in prose), then each paper's own words.
+        stated = "; ".join(f"{c.figure.raw.strip() if c.figure else ''} [{n}]" for n, c in enumerate(chosen, start=1))
+        quotes = [f'{says(c.hit.doc_type)} "{_display(c)}" [{n}]' for n, c in enumerate(chosen, start=1)]
+        text = f"The papers give different figures: {stated}. " + " ".join(quotes)
         dated = [(c.hit.date, n) for n, c in enumerate(chosen, start=1) if c.hit.date]
         if len(dated) == len(chosen) and len({d for d, _ in dated}) == len(dated):
             newest = max(dated)[1]
             text += f" The more recent paper is [{newest}]."
         return Draft(text, True, citations, passing, rejections)
+
+
+# Words that narrow a measure to a subgroup or another kind of figure ("UASC care
+# leavers", "new arrivals", "aged 18 to 25", "forecast"): two figures whose measures
+# differ in these are not two papers' values of one thing.
+_QUALIFIERS = frozenset(
+    """uasc asylum unaccompani arrival entrant eligible aged age male female boy girl disabl
+    residential foster placement external internal agency independent kinship sgo adopt adoption
+    remand respite outside send neet eet sdq iha rha pep staff budget primary secondary ks1 ks2
+    ks4 ks5 forecast target project estimat average median""".split()
+)
+
+
+def _figure_context(candidate: Candidate) -> tuple[str, str]:
+    """The clause around a candidate's figure (before, after), and a bare row's lead-in."""
+    fig = candidate.figure
+    text = candidate.unit.text
+    if fig is None:
+        return text, ""
+    before = text[max(0, fig.start - 60) : fig.start]
+    before = re.split(r"[.;!?](?:\s|$)", before)[-1]
+    after = re.split(r"[,.;:()](?:\s|$)|\n", text[fig.end : fig.end + 40])[0]
+    lead = candidate.page_text[candidate.quote_start : candidate.unit.start] if candidate.quote_start < candidate.unit.start else ""
+    return f"{before} {after}", lead
+
+
+def _periods(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(as-at dates and months, years) a text names."""
+    exact: set[str] = set()
+    years: set[str] = set()
+    for f in extract_figures(text):
+        if f.kind in ("date", "month"):
+            exact.add(f.value[:7] if f.kind == "date" else f.value)
+            years.add(f.value[:4])
+        elif f.kind == "fy":
+            years |= {f.value, str(int(f.value) + 1)}
+        elif f.is_year:
+            years.add(f.value)
+    return frozenset(exact), frozenset(years)
+
+
+def _differing(
+    frame: QuestionFrame, best: Candidate, rest: Sequence[Candidate], seen: set[str] | frozenset[str] = frozenset()
+) -> Candidate | None:
+    """The first of ``rest`` that another paper gives as a different value of ``best``'s measure."""
+    assert best.figure is not None
+    for c in rest:
+        if c.figure is None or c.hit.doc_id == best.hit.doc_id or c.figure.value in {best.figure.value, *seen}:
+            continue
+        if (
+            c.score >= DISAGREE_RATIO * best.score
+            and c.figure.kind == best.figure.kind
+            and same_measure(frame, best, c)
+        ):
+            return c
+    return None
+
+
+def _qualified(frame: QuestionFrame, candidate: Candidate) -> bool:
+    """Whether a candidate's figure carries a qualifier the question does not name."""
+    near, _ = _figure_context(candidate)
+    return bool((terms(near) & _QUALIFIERS) - frame.terms)
+
+
+def same_measure(frame: QuestionFrame, a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates' figures are values of the same measure, council and period.
+
+    Only then is their difference a disagreement between papers. The question's subject
+    terms next to each figure must be the same; neither may carry a qualifier the other
+    lacks ("UASC", "new arrivals", "aged ...") unless the question names it; the
+    councils must match when both are known, and the periods when both state one.
+    """
+    if a.council and b.council and a.council != b.council:
+        return False
+    (near_a, lead_a), (near_b, lead_b) = _figure_context(a), _figure_context(b)
+    terms_a, terms_b = terms(near_a), terms(near_b)
+    key = key_terms(frame)
+    if key & terms_a != key & terms_b:
+        return False  # the figures sit next to different parts of the question's subject
+    qual_a = (terms_a | terms(lead_a)) & _QUALIFIERS
+    qual_b = (terms_b | terms(lead_b)) & _QUALIFIERS
+    if (qual_a ^ qual_b) - frame.terms:
+        return False
+    (exact_a, years_a), (exact_b, years_b) = _periods(near_a), _periods(near_b)
+    if exact_a and exact_b:
+        return bool(exact_a & exact_b)
+    if years_a and years_b:
+        return bool(years_a & years_b)
+    return True
 
 
 def _lead_in(units: list[Unit], i: int) -> list[Unit]:
@@ -706,6 +815,8 @@ _REQUEST = re.compile(
     r"I\s+would\s+(?:like|appreciate)|you\s+asked)\b",
     re.I,
 )
+# A lettered request item of an FOI letter ("e. The names of any software ...").
+_LETTERED = re.compile(r"\s*\(?[a-hj-z]\s*[.)]\s+[A-Z]")
 # Words that frame a question rather than name its subject ("how often", "what share").
 _FRAME_WORDS = frozenset(
     """number percentage proportion share rate change use often take place make find time response
