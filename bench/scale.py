@@ -359,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.config import Settings
 
     out_dir = args.out or Settings().reports_dir
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="assistant-scale-", dir=args.workdir))
     papers = read_corpus(args.corpus)
     rows: list[dict[str, Any]] = []
