@@ -457,8 +457,9 @@ class _Run:
             result.cites_expected_page = any((c.source, c.page) in item.targets for c in answer.citations)
         if answer.found:
             result.figures = len(metrics.numbers_in(answer.answer))
-            sources = [c.quote for c in answer.citations] + tool_texts
-            result.untraced = sorted(str(n) for n in metrics.untraced_figures(answer.answer, sources))
+            # A figure restated from the question ("... in 2019-20") is not a new claim.
+            sources = [c.quote for c in answer.citations] + tool_texts + [item.question]
+            result.untraced = sorted(format(n, "f") for n in metrics.untraced_figures(answer.answer, sources))
 
 
 def _load_avg() -> float | None:
