@@ -171,14 +171,28 @@ class GroundingCheck:
         return evidence_keys(citation.quote) | evidence_keys(meta)
 
 
+_REPEATED_MARKER = re.compile(r"(\[\d+\])(?:\s*\1)+")
+
+
 def _renumber(text: str, by_n: dict[int, Citation]) -> tuple[str, list[Citation]]:
+    """Number the cited sources 1, 2, ... in order of first mention.
+
+    Two markers citing the same quote on the same page (a passage and the published
+    KPI figure read from it, say) become one source, so no answer lists a quote twice.
+    """
     order: dict[int, int] = {}
+    first_of: dict[tuple[str, int | None, str], int] = {}
     for match in _MARKER.finditer(text):
         n = int(match.group(1))
-        if n in by_n and n not in order:
-            order[n] = len(order) + 1
+        if n not in by_n or n in order:
+            continue
+        key = (by_n[n].doc_id, by_n[n].page, by_n[n].quote)
+        if key in first_of:
+            order[n] = order[first_of[key]]
+        else:
+            first_of[key] = n
+            order[n] = len(first_of)
     new_text = _MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", text)
-    citations = [
-        by_n[old].model_copy(update={"n": new}) for old, new in sorted(order.items(), key=lambda kv: kv[1])
-    ]
+    new_text = _REPEATED_MARKER.sub(r"\1", new_text)
+    citations = [by_n[old].model_copy(update={"n": order[old]}) for old in first_of.values()]
     return re.sub(r"[ \t]{2,}", " ", new_text).strip(), citations

@@ -109,3 +109,13 @@ def test_split_sentences_keeps_markers_and_page_refs() -> None:
         "582 in Y [2].",
         "Done.",
     ]
+
+
+def test_a_quote_is_listed_once_even_when_a_tool_cites_the_same_page(assistant) -> None:
+    """The passage and the published KPI figure read from it are one source, not two."""
+    answer = assistant.ask("How many children were in care in Leicestershire on 31 March 2020?")
+    assert answer.found and "657" in answer.answer
+    keys = [(c.doc_id, c.page, c.quote) for c in answer.citations]
+    assert len(keys) == len(set(keys))
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert "[1][1]" not in answer.answer.replace(" ", "")
