@@ -45,7 +45,7 @@ _GENERIC = {"number": 0.3, "children": 0.6, "care": 0.6, "child": 0.6}
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z']+){1,2}\b")
 _REFERENCE = re.compile(
     r"\b(?:section|s\.|paragraph|para|item|page|appendix|annex|schedule|regulation|article|key\s+stage|year|"
-    r"phase|tier|level|stage|part|chapter|table|figure|question|no\.|aged?|under|over)\s*$",
+    r"phase|tier|level|stage|part|chapter|table|figure|question|no\.|aged?)\s*$",
     re.I,
 )
 _DURATION = re.compile(r"\s*(?:months?|years?|weeks?|days?|hours?|minutes?|yrs?)\b", re.I)
@@ -160,6 +160,13 @@ class ExtractiveComposer:
     def __init__(self, docstore: DocStore) -> None:
         self.docstore = docstore
         self._councils: dict[str, str | None] = {}
+        self.trace: list[tuple[str, str]] | None = None  # (reason, unit text) of dropped units, when set
+
+    def _drop(self, reason: str, unit: Unit) -> None:
+        """Record why a unit was dropped (for ``assistant ask --explain`` and tuning); None."""
+        if self.trace is not None:
+            self.trace.append((reason, unit.text))
+        return None
 
     # --- candidates -------------------------------------------------------------
     def candidates(
@@ -247,6 +254,7 @@ class ExtractiveComposer:
             unit.row
             or (len(unit.text) < 80 and not unit.text.rstrip().endswith("."))
             or lead[-1].text.rstrip().endswith(("?", ":", ")"))
+            or bool(_ANAPHORA.match(unit.text))  # "Of these, 28% ...": the sentence before says of what
         )
 
         # Coverage: the question's key subject terms must be in the unit, its lead-in or
@@ -254,23 +262,23 @@ class ExtractiveComposer:
         # something else ("a nearby number", "a sentence about the same topic").
         heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
         if not covers(frame, own | lead_terms | heading, own | (lead_terms if strong_lead else frozenset())):
-            return None
+            return self._drop("coverage", unit)
         if frame.wants_figure:
             measure = measure_terms(frame)
             near_measure = own | (lead_terms if strong_lead else frozenset())
             if hit.kind == "table" and "\n" not in unit.text:
                 near_measure |= terms((hit.context or "").strip().rsplit("\n", 1)[-1])  # column header
             if measure and len(measure & near_measure) / len(measure) < 0.5:
-                return None  # the unit's figure is of another measure
+                return self._drop("measure", unit)  # the unit's figure is of another measure
             if unit.text.rstrip().endswith(":") and not unit.row and key_terms(frame) - own:
-                return None  # a total introducing a breakdown ("... totals £90.9m, as follows:")
+                return self._drop("breakdown-total", unit)  # a total introducing a breakdown ("... totals £90.9m, as follows:")
         elif len(own - frame.terms) <= 1 or _REQUEST.search(unit.text):
-            return None  # it restates the question, or is the request itself, not an answer
-        overlap = _overlap(frame.terms, own, lead_terms, around, strong_lead)
+            return self._drop("restates-question", unit)  # it restates the question, or is the request itself, not an answer
+        overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead)
         extra = len(own - frame.terms - {"number"})
         overlap = max(0.0, overlap - min(0.15, 0.03 * extra))
         if overlap < 0.3:
-            return None
+            return self._drop("overlap", unit)
 
         # Council: the unit's own mention, else its document's.
         unit_councils = councils_named(unit.text + " " + " ".join(u.text for u in lead))
@@ -278,10 +286,10 @@ class ExtractiveComposer:
         if frame.councils:
             if unit_councils and (unit_councils - frame.councils or not unit_councils & frame.councils):
                 rejections.append(Rejection("council", council))
-                return None
+                return self._drop("council-unit", unit)
             if not unit_councils and council not in frame.councils:
                 rejections.append(Rejection("council", council))
-                return None
+                return self._drop("council-doc", unit)
 
         # A table row read as a grid: the header (in the hit's context) names the
         # columns, the question's period or measure words pick one; ambiguous: no answer.
@@ -289,10 +297,10 @@ class ExtractiveComposer:
         if grid is not None:
             figure, period_ok = grid
             if figure is None:
-                return None
+                return self._drop("grid-ambiguous", unit)
             if frame.has_period and not period_ok:
                 rejections.append(Rejection("period", council))
-                return None
+                return self._drop("grid-period", unit)
             score = 0.6 * overlap + 0.15 + 0.15 + 0.1 * (1.0 - rank / max(1, n_hits))
             return Candidate(hit, page_text, unit, unit.start, unit.end, score, overlap, figure, council)
 
@@ -300,9 +308,16 @@ class ExtractiveComposer:
         figures = extract_figures(unit.text)
         period_text = unit.text + (" " + " ".join(u.text for u in lead) if strong_lead else "")
         period_ok, period_spans = _period_match(frame, unit.text, period_text)
+        period_credit = 1.0
         if frame.has_period and not period_ok:
-            rejections.append(Rejection("period", council))
-            return None
+            # A unit that names no period of its own takes the one its paragraph, section
+            # or paper is about ("... on 31 March 2020 was 657. This equates to 46.9 per
+            # 10,000"; "there are currently 283" in a January 2020 report), for less credit.
+            period_credit = self._inherited_period(frame, hit, units, i)
+            if not period_credit:
+                rejections.append(Rejection("period", council))
+                return self._drop("period", unit)
+            period_ok = True
 
         asked = unit.text.rstrip().endswith("?") or (  # an FOI request line, not its answer
             (hit.doc_type or "").startswith("foi") and bool(_LETTERED.match(unit.text))
@@ -312,21 +327,40 @@ class ExtractiveComposer:
             asked
             or (frame.answer_type == "text" and _heading_like(unit) and not answers_question)
         ):
-            return None  # a question or a heading is not an answer
+            return self._drop("question-or-heading", unit)  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
         figure = None if asked else _answer_figure(frame, unit, figures, period_spans, bare_row)
         type_ok = figure is not None or _type_match(frame, unit.text)
         if frame.wants_figure and figure is None:
-            return None
+            return self._drop("no-figure", unit)
         if frame.answer_type in ("date", "person") and not type_ok:
-            return None
+            return self._drop("type", unit)
 
-        score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * float(period_ok or not frame.has_period)
+        score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * period_credit
         score += 0.1 * (1.0 - rank / max(1, n_hits))
         quote_start = lead[0].start if strong_lead and lead else unit.start
         if quote_start != unit.start and _heading_only(lead[-1], unit, frame):
             quote_start = unit.start  # "The key messages are:" adds nothing to a whole sentence
         return Candidate(hit, page_text, unit, quote_start, unit.end, score, overlap, figure, council)
+
+    def _inherited_period(self, frame: QuestionFrame, hit: Hit, units: list[Unit], i: int) -> float:
+        """Credit (0 = none) for the question's period taken from a unit's surroundings.
+
+        Only a unit naming no period itself inherits one: from the units just before it
+        on the page or its section heading (0.6), else from its paper's own period or
+        date, e.g. "currently" in a paper dated January 2020 for "January 2020" (0.3).
+        """
+        exact, years = _periods(units[i].text)
+        if exact or years:
+            return 0.0  # it names its own period, which is not the one asked
+        nearby = " ".join([*(u.text for u in units[max(0, i - _INHERIT_UNITS) : i]), hit.section or "", hit.context])
+        if _period_match(frame, "", nearby)[0]:
+            return 0.6
+        doc = self.docstore.get_document(hit.doc_id)
+        meta = getattr(doc, "meta", None)
+        if meta is not None and _paper_period_matches(frame, meta):
+            return 0.3
+        return 0.0
 
     # --- composing ----------------------------------------------------------------
     def compose(self, frame: QuestionFrame, hits: Sequence[Hit]) -> Draft:
@@ -540,6 +574,48 @@ def same_measure(frame: QuestionFrame, a: Candidate, b: Candidate) -> bool:
         return bool(exact_a & exact_b)
     if years_a and years_b:
         return bool(years_a & years_b)
+    return True
+
+
+# A sentence that refers back to the one before it for its subject.
+_ANAPHORA = re.compile(r"\s*(?:[-•*]\s*)?(?:of\s+(?:these|those|this|them)|this|these|those|it|they|such)\b", re.I)
+
+
+def subject_terms(frame: QuestionFrame) -> frozenset[str]:
+    """The question's terms that a unit should share: not its framing words ("share",
+    "number"), nor "children" and "care" when the question says "children in care"."""
+    out = frame.terms - _FRAME_WORDS
+    if "cic" in out:
+        out -= {"children", "child", "care"}
+    return out or frame.terms
+
+
+_INHERIT_UNITS = 3  # units before a period-less unit that may give it its period
+
+
+def _paper_period_matches(frame: QuestionFrame, meta: Any) -> bool:
+    """Whether every period the question names is the paper's own (its period or date).
+
+    An annual report for "2019-20" is about financial year 2019/20 and stands at
+    31 March 2020; a paper dated 21 January 2020 speaks of January 2020 and of 2020.
+    """
+    date = getattr(meta, "date", None)
+    fys: set[str] = set()
+    for text in (getattr(meta, "period", None) or "", getattr(meta, "title", "") or ""):
+        fys |= {f.value for f in extract_figures(text) if f.kind == "fy"}
+    ends = {f"{int(fy) + 1}-03-31" for fy in fys}
+    for iso in frame.dates:
+        if not (iso in ends or (date is not None and date.isoformat() == iso)):
+            return False
+    for month in frame.months:
+        if date is None or date.isoformat()[:7] != month:
+            return False
+    for fy in frame.fys:
+        if fy not in fys:
+            return False
+    for year in frame.years:
+        if date is None or str(date.year) != year or fys:
+            return False  # "in 2019" is not a whole 2019-20 report's year
     return True
 
 

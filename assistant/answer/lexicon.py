@@ -109,8 +109,24 @@ def _phrase_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, lookup
 
 
+# Stems that say the same thing ("rose", "increased", "rise" -> "rise"), after stemming.
+_SAME_STEM: dict[str, str] = {
+    **dict.fromkeys(("increase", "increas", "ris", "rose", "risen"), "rise"),
+    **dict.fromkeys(("decrease", "decreas", "fell", "fallen", "dropp", "drop", "fall"), "fall"),
+    **dict.fromkeys(("avg", "averag", "average"), "average"),
+    **dict.fromkeys(("led", "lead", "lead"), "lead"),
+    **dict.fromkeys(("achiev", "achieve"), "achieve"),
+    **dict.fromkeys(("judgement", "judgment", "grade", "grad", "rat", "rating"), "judgement"),
+}
+
+
 def stem(word: str) -> str:
     """A light English stemmer: plural and common suffixes, good enough for overlap."""
+    stemmed = _stem(word)
+    return _SAME_STEM.get(stemmed, stemmed)
+
+
+def _stem(word: str) -> str:
     word = word.lower().strip("'’-")
     for suffix, repl in (
         ("ies", "y"),
