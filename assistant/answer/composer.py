@@ -45,6 +45,8 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "person": ("name of the person",),
     "count": ("number of",),
     "money": ("budget", "£"),
+    "judgement": ("judgement", "rated", "requires improvement", "good", "outstanding", "inadequate"),
+    "frequency": ("weekly", "monthly", "termly"),
 }
 MAX_LLM_SOURCES = 4
 MAX_RELATED = 3

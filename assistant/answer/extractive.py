@@ -182,7 +182,7 @@ class ExtractiveComposer:
                 continue
             lo, hi = self._span(hit, page_text)
             units = split_units(page_text, lo, hi)
-            if hit.kind == "table" and frame.wants_figure:
+            if frame.wants_figure and (hit.kind == "table" or any(_rows_inside(u) for u in units)):
                 units = _table_lines(units)
             for i, unit in enumerate(units):
                 key = (hit.doc_id, hit.page, unit.start)
@@ -261,22 +261,29 @@ class ExtractiveComposer:
         # its section heading (not just the document title), or the unit answers
         # something else ("a nearby number", "a sentence about the same topic").
         heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
-        if not covers(frame, own | lead_terms | heading, own | (lead_terms if strong_lead else frozenset())):
-            return self._drop("coverage", unit)
+        wider = terms(page_text) | terms(hit.title or "")
+        if not covers(frame, own | lead_terms | heading, wider):
+            return self._drop(f"coverage {sorted(key_terms(frame) - own - lead_terms - heading)}", unit)
         if frame.wants_figure:
             measure = measure_terms(frame)
             near_measure = own | (lead_terms if strong_lead else frozenset())
             if hit.kind == "table" and "\n" not in unit.text:
-                near_measure |= terms((hit.context or "").strip().rsplit("\n", 1)[-1])  # column header
+                near_measure |= terms(_header_block(hit.context or ""))  # column headers
             if measure and len(measure & near_measure) / len(measure) < 0.5:
                 return self._drop("measure", unit)  # the unit's figure is of another measure
             if unit.text.rstrip().endswith(":") and not unit.row and key_terms(frame) - own:
                 return self._drop("breakdown-total", unit)  # a total introducing a breakdown ("... totals £90.9m, as follows:")
-        elif len(own - frame.terms) <= 1 or _REQUEST.search(unit.text):
+        elif (len(own - frame.terms) <= 1 and not _type_match(frame, unit.text, strict=True)) or _REQUEST.search(unit.text):
             return self._drop("restates-question", unit)  # it restates the question, or is the request itself, not an answer
         overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead)
         extra = len(own - frame.terms - {"number"})
+        if _type_match(frame, unit.text, strict=True):
+            extra = max(0, extra - 2)  # the answer's own words ("requires improvement") are not noise
         overlap = max(0.0, overlap - min(0.15, 0.03 * extra))
+        # A named entity only on the page, not by the unit ("Attainment 8" asked, an
+        # "Average point score" row found), costs; the measure's own number present helps.
+        overlap -= 0.04 * len(named_terms(frame) - own - lead_terms - heading - _holder_terms(frame))
+        overlap += min(0.15, 0.1 * len(_question_numbers(frame) & {f.key for f in extract_figures(unit.text)}))
         if overlap < 0.3:
             return self._drop("overlap", unit)
 
@@ -313,7 +320,7 @@ class ExtractiveComposer:
             # A unit that names no period of its own takes the one its paragraph, section
             # or paper is about ("... on 31 March 2020 was 657. This equates to 46.9 per
             # 10,000"; "there are currently 283" in a January 2020 report), for less credit.
-            period_credit = self._inherited_period(frame, hit, units, i)
+            period_credit = self._inherited_period(frame, hit, units, i, page_text)
             if not period_credit:
                 rejections.append(Rejection("period", council))
                 return self._drop("period", unit)
@@ -333,7 +340,7 @@ class ExtractiveComposer:
         type_ok = figure is not None or _type_match(frame, unit.text)
         if frame.wants_figure and figure is None:
             return self._drop("no-figure", unit)
-        if frame.answer_type in ("date", "person") and not type_ok:
+        if frame.answer_type in ("date", "person", "judgement", "frequency") and not type_ok:
             return self._drop("type", unit)
 
         score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * period_credit
@@ -343,12 +350,13 @@ class ExtractiveComposer:
             quote_start = unit.start  # "The key messages are:" adds nothing to a whole sentence
         return Candidate(hit, page_text, unit, quote_start, unit.end, score, overlap, figure, council)
 
-    def _inherited_period(self, frame: QuestionFrame, hit: Hit, units: list[Unit], i: int) -> float:
+    def _inherited_period(self, frame: QuestionFrame, hit: Hit, units: list[Unit], i: int, page_text: str) -> float:
         """Credit (0 = none) for the question's period taken from a unit's surroundings.
 
         Only a unit naming no period itself inherits one: from the units just before it
-        on the page or its section heading (0.6), else from its paper's own period or
-        date, e.g. "currently" in a paper dated January 2020 for "January 2020" (0.3).
+        on the page or its section heading (0.6); a bare year ("the 2019 inspection")
+        also from anywhere on its page (0.4); else from its paper's own period or date,
+        e.g. "currently" in a paper dated January 2020 for "January 2020" (0.3).
         """
         exact, years = _periods(units[i].text)
         if exact or years:
@@ -356,6 +364,8 @@ class ExtractiveComposer:
         nearby = " ".join([*(u.text for u in units[max(0, i - _INHERIT_UNITS) : i]), hit.section or "", hit.context])
         if _period_match(frame, "", nearby)[0]:
             return 0.6
+        if frame.years and not (frame.dates or frame.months or frame.fys) and _period_match(frame, "", page_text)[0]:
+            return 0.4
         doc = self.docstore.get_document(hit.doc_id)
         meta = getattr(doc, "meta", None)
         if meta is not None and _paper_period_matches(frame, meta):
@@ -880,7 +890,8 @@ def _answer_figure(
     if not attached and not bare_row:
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     measure = measure_terms(frame)
-    if measure and not bare_row and len((window(best)[0] | window(best)[1]) & measure) / len(measure) < 0.5:
+    clause = re.split(r"[.;!?](?:\s|$)", unit.text[max(0, best.start - 110) : best.start])[-1]
+    if measure and not bare_row and len((window(best)[0] | terms(clause)) & measure) / len(measure) < 0.5:
         return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
 
@@ -897,7 +908,7 @@ _LETTERED = re.compile(r"\s*\(?[a-hj-z]\s*[.)]\s+[A-Z]")
 _FRAME_WORDS = frozenset(
     """number percentage proportion share rate change use often take place make find time response
     report result conclude say give led current currently total much many new propos plann
-    expect""".split()
+    expect add""".split()
 )
 # Terms too common in these papers to say which measure a figure is.
 _COMMON = frozenset({"cic", "care", "children", "child", "number", "careleaver", "budget"})
@@ -913,15 +924,20 @@ def key_terms(frame: QuestionFrame) -> frozenset[str]:
 def measure_terms(frame: QuestionFrame) -> frozenset[str]:
     """The terms that say which measure a figure question asks about ("foster", "agency").
 
-    In a budget or £ question a named service or department ("Children and Family
-    Services") is whose money it is, not the measure, so its words are not required
-    next to the figure (the coverage gate still asks for them nearby).
+    A named service or department ("Children and Family Services") is whose figure it
+    is, not the measure, so its words are not required next to the figure (the
+    coverage gate still asks for them nearby).
     """
-    holder: frozenset[str] = frozenset()
-    if frame.answer_type == "money" or "budget" in frame.terms:
-        for match in _HOLDER.finditer(frame.text):
-            holder |= terms(match.group(0))
+    holder = _holder_terms(frame)
     return frozenset(t for t in key_terms(frame) if t not in _COMMON and t not in holder)
+
+
+def _holder_terms(frame: QuestionFrame) -> frozenset[str]:
+    """Terms of the service or department a question names as whose figure it is."""
+    out: frozenset[str] = frozenset()
+    for match in _HOLDER.finditer(frame.text):
+        out |= terms(match.group(0))
+    return out
 
 
 _HOLDER = re.compile(
@@ -1008,6 +1024,26 @@ def _table_lines(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def _rows_inside(unit: Unit) -> bool:
+    """Whether a unit is really several table rows, one per line ("KS4 Attainment 8 22.48")."""
+    lines = [ln for ln in unit.text.split("\n") if ln.strip()]
+    return len(lines) >= 2 and sum(bool(_ROW_END.search(ln)) for ln in lines) >= 2
+
+
+_ROW_END = re.compile(r"[A-Za-z].*\s-?£?\d[\d,]*(?:\.\d+)?%?\s*$")
+
+
+def _header_block(context: str) -> str:
+    """The lines of a table hit's context from its last prose line on: its header cells."""
+    lines = [ln for ln in context.splitlines() if ln.strip()]
+    block: list[str] = []
+    for line in reversed(lines):
+        if sum(bool(_CELL.match(t)) for t in line.split()) >= 2 or line.rstrip().endswith("."):
+            break
+        block.insert(0, line)
+    return "\n".join(block[-12:])
+
+
 def _shared(column_terms: list[frozenset[str]]) -> frozenset[str]:
     """Terms every column label has ("avg", "cost"): they pick no column."""
     if not column_terms:
@@ -1016,6 +1052,13 @@ def _shared(column_terms: list[frozenset[str]]) -> frozenset[str]:
     for t in column_terms[1:]:
         out &= t
     return out
+
+
+def _question_numbers(frame: QuestionFrame) -> frozenset[str]:
+    """Keys of the question's figures that name a measure ("Attainment 8", "12+ months"), not periods."""
+    return frozenset(
+        k for k in frame.figures if k.startswith("number:") and not re.fullmatch(r"number:(?:19|20)\d\d", k)
+    )
 
 
 def named_terms(frame: QuestionFrame) -> frozenset[str]:
@@ -1027,19 +1070,21 @@ def named_terms(frame: QuestionFrame) -> frozenset[str]:
     return frozenset(out) & key_terms(frame)
 
 
-def covers(frame: QuestionFrame, near: frozenset[str], own: frozenset[str]) -> bool:
+def covers(frame: QuestionFrame, near: frozenset[str], wider: frozenset[str] = frozenset()) -> bool:
     """Whether a unit (with its lead-in and heading: ``near``) covers the question's subject.
 
-    Every named entity must be there, and most of the other key terms: for text
+    Every named entity must be there or on its page or in its paper's title
+    (``wider``: "Lead inspector: Kate Malleson" on a page of the Ofsted letter), and
+    most of the other key terms, those only in ``wider`` counting half: for text
     questions 75% of them, for figure questions 60%.
     """
     key = key_terms(frame)
     if not key:
         return True
-    if named_terms(frame) - near:
+    if named_terms(frame) - near - wider:
         return False
     weight = sum(_weight(t) for t in key)
-    got = sum(_weight(t) for t in key if t in near)
+    got = sum(_weight(t) * (1.0 if t in near else 0.5 if t in wider else 0.0) for t in key)
     need = COVERAGE_FIGURE if frame.wants_figure else COVERAGE_TEXT
     return got / weight >= need - 1e-9
 
@@ -1056,9 +1101,26 @@ def _fragment(text: str, fig: Figure) -> bool:
     )
 
 
-def _type_match(frame: QuestionFrame, text: str) -> bool:
+# Ofsted's four grades (and the "requires improvement to be good" wording).
+_GRADE = re.compile(r"\b(?:outstanding|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good)\b", re.I)
+_FREQUENCY = re.compile(
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|termly|annually|yearly|"
+    r"(?:every|each|once\s+a|twice\s+a|per)\s+(?:day|week|fortnight|month|quarter|term|year))\b",
+    re.I,
+)
+
+
+def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> bool:
+    """Whether ``text`` holds the kind of answer asked for (a date for "when", a name
+    for "who"); ``strict``: only for those typed questions, False for the rest."""
+    if strict and frame.answer_type not in ("date", "person", "judgement", "frequency"):
+        return False
     if frame.answer_type == "date":
         return any(f.kind in ("date", "month", "fy") or f.is_year for f in extract_figures(text))
+    if frame.answer_type == "judgement":
+        return bool(_GRADE.search(text))
+    if frame.answer_type == "frequency":
+        return bool(_FREQUENCY.search(text))
     if frame.answer_type == "person":
         return any(not set(m.group(0).replace("-", " ").split()) & _NOT_NAMES for m in _PERSON.finditer(text))
     return True

@@ -64,6 +64,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "send": ("special educational needs and disabilities", "special educational needs", "send"),
     "ofsted": ("ofsted",),
     "mtfs": ("medium term financial strategy", "mtfs"),
+    "q1": ("quarter 1", "quarter one", "first quarter", "q1"),
+    "q2": ("quarter 2", "quarter two", "second quarter", "q2"),
+    "q3": ("quarter 3", "quarter three", "third quarter", "q3"),
+    "q4": ("quarter 4", "quarter four", "fourth quarter", "q4"),
     "number": ("number of", "numbers of", "how many", "count", "total"),
 }
 
@@ -95,7 +99,7 @@ STOPWORDS = frozenset(
     until up very was we were what when where which while who whom why will with would you your
     many much give tell show please papers paper say says said according council councils
     also per year years figure figures latest current currently were date dates
-    like there's what's whats did does city county""".split()
+    like there's what's whats did does city county whose among amongst within""".split()
 )
 
 _WORD = re.compile(r"[a-z][a-z0-9'’-]*|\d+(?:[.,]\d+)*", re.I)
@@ -112,7 +116,7 @@ def _phrase_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 # Stems that say the same thing ("rose", "increased", "rise" -> "rise"), after stemming.
 _SAME_STEM: dict[str, str] = {
     **dict.fromkeys(("increase", "increas", "ris", "rose", "risen"), "rise"),
-    **dict.fromkeys(("decrease", "decreas", "fell", "fallen", "dropp", "drop", "fall"), "fall"),
+    **dict.fromkeys(("decrease", "decreas", "fell", "fallen", "drop", "fall"), "fall"),
     **dict.fromkeys(("avg", "averag", "average"), "average"),
     **dict.fromkeys(("led", "lead", "lead"), "lead"),
     **dict.fromkeys(("achiev", "achieve"), "achieve"),
@@ -140,7 +144,12 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 break
-            return word[: -len(suffix)] + repl
+            if suffix == "es" and not word.endswith(("ches", "shes", "xes", "zes", "oes")):
+                continue  # "services" -> "service" (by "s"), like "service"
+            base = word[: -len(suffix)] + repl
+            if suffix in ("ing", "ings", "ed") and re.search(r"([b-df-hj-km-np-rtv-z])\1$", base) and base[-2:] not in ("ll", "ss", "zz"):
+                base = base[:-1]  # "planning" -> "plan", "dropped" -> "drop"
+            return base
     return word
 
 

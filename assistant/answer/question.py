@@ -27,6 +27,16 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("count", re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bhow\s+big\b|\bcount\b|\btotal\b", re.I)),
+    ("any", re.compile(r"\bscore\b|\battainment\s+8\b", re.I)),
+    (
+        "judgement",
+        re.compile(
+            r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:grade|grading|judge?ments?|rating)\b|"
+            r"\bhow\s+(?:was|were|did|has|have)\b.{0,80}\b(?:rated|judged|graded)\b",
+            re.I,
+        ),
+    ),
+    ("frequency", re.compile(r"^\s*(?:and\s+)?how\s+(?:often|frequently)\b|\bwhat\s+frequency\b", re.I)),
     (
         "date",
         re.compile(
@@ -49,7 +59,7 @@ class QuestionFrame:
     """A parsed standalone question."""
 
     text: str
-    answer_type: str  # "count" | "money" | "percent" | "date" | "person" | "text"
+    answer_type: str  # "count" | "money" | "percent" | "rate" | "any" | "date" | "person" | "judgement" | "frequency" | "text"
     terms: frozenset[str]
     councils: frozenset[str] = frozenset()
     dates: frozenset[str] = frozenset()  # ISO as-at dates named
