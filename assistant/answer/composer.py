@@ -37,6 +37,7 @@ from .grounding import Grounded, GroundingCheck, split_sentences
 from .lexicon import COUNCILS, council_id, expansions, terms
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
 from .providers.base import LlmProvider, get_provider
+from .multipart import join_drafts, part_frames
 from .question import QuestionFrame, parse_question
 from .tooling import call_tool, describe, fold
 
@@ -131,7 +132,7 @@ class Composer:
         tool_call = None if frame.foreign else self._tool(standalone, notes)
         if tool_call is not None and not _tool_fits(frame, tool_call):
             tool_call = None  # a count for a percentage question: not the figure asked for
-        draft = self.extractive.compose(frame, hits)
+        draft = self._draft(standalone, frame, hits, principal)
         tool_text, tool_citations = ("", [])
         if tool_call is not None:
             tool_text, tool_citations = describe(tool_call, len(draft.citations) + 1, self._title)
@@ -175,6 +176,14 @@ class Composer:
                 if key not in merged or merged[key].score < hit.score:
                     merged[key] = hit
         return sorted(merged.values(), key=lambda h: -h.score)[: 2 * SEARCH_K]
+
+    def _draft(self, question: str, frame: QuestionFrame, hits: list[Hit], principal: Principal) -> Draft:
+        """The extractive draft; a question asking two things is answered part by part."""
+        frames = part_frames(question, frame)
+        if len(frames) < 2:
+            return self.extractive.compose(frame, hits)
+        parts = [(f, self.extractive.compose(f, self._search(f, principal))) for f in frames]
+        return join_drafts(frame, parts)
 
     def _title(self, doc_id: str) -> str | None:
         doc = self.index.docstore.get_document(doc_id)

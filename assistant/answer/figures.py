@@ -42,6 +42,16 @@ _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
+# Counts written as words ("Six recommendations"); "one" is left out: it is mostly not a count.
+_WORDS: dict[str, int] = {
+    w: n
+    for n, w in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split(),
+        start=2,
+    )
+}
+
 # Order matters: earlier patterns claim their span first.
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     (
@@ -88,6 +98,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
         re.compile(r"\b(?=[A-Za-z0-9/-]*[A-Za-z])(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*\b"),
     ),
     ("number", re.compile(rf"(?<![\w.])(?P<num>{_NUM})(?:\s?(?:fte|FTE|wte|WTE))?(?![\w])")),
+    ("number", re.compile(r"\b(?P<word>" + "|".join(_WORDS) + r")\b(?![-\u2013](?:year|month|week))", re.I)),
 ]
 
 
@@ -155,6 +166,8 @@ def _make(kind: FigureKind, match: re.Match[str]) -> Figure | None:
     raw = match.group(0)
     start, end = match.span()
     groups = match.groupdict()
+    if kind == "number" and groups.get("word"):
+        return Figure(kind, str(_WORDS[groups["word"].lower()]), raw, start, end)
     if kind in ("money", "percent", "number"):
         value = _canon_number(groups["num"], groups.get("scale"))
         return Figure(kind, value, raw, start, end)

@@ -40,7 +40,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"^\s*(?:and\s+)?when\b|\bwhat\s+date\b|\bwhich\s+date\b|\bwhat\s+year\b|\bwhich\s+year\b", re.I
+            r"^\s*(?:and\s+)?(?:by\s+)?when\b|\bwhat\s+date\b|\bwhich\s+date\b|\bwhat\s+year\b|\bwhich\s+year\b", re.I
         ),
     ),
     (

@@ -1,0 +1,80 @@
+"""Questions that ask two things at once, answered part by part.
+
+One job: split "How many recommendations did Ofsted make, and by when is the action
+plan due?" into its parts, and join the parts' extractive drafts into one answer with
+one numbering of citations. A part the papers do not answer says so in its place,
+so a half-answered question never reads as fully answered.
+
+>>> split_parts("How many UASC did Leicestershire support, and what growth is proposed?")
+['How many UASC did Leicestershire support?', 'What growth is proposed?']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .extractive import Draft, refusal_text
+from .question import QuestionFrame, parse_question
+
+# ", and what ...", " and by when ...": a second question, not a list ("children and care leavers").
+_JOIN = re.compile(
+    r",?\s+and\s+(?=(?:by\s+when|what|how|when|who|which|where|why|whether)\b)|;\s*(?=[a-z]+\b)",
+    re.I,
+)
+_MIN_PART_WORDS = 3
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def split_parts(question: str) -> list[str]:
+    """The separate questions in ``question`` (itself alone when it asks one thing)."""
+    text = question.strip()
+    pieces = [p.strip(" ,;?") for p in _JOIN.split(text)]
+    if len(pieces) < 2 or any(len(p.split()) < _MIN_PART_WORDS for p in pieces):
+        return [question]
+    return [p[:1].upper() + p[1:] + "?" for p in pieces]
+
+
+def part_frames(question: str, whole: QuestionFrame) -> list[QuestionFrame]:
+    """A frame per part; a part that names no council or period takes the whole question's."""
+    frames: list[QuestionFrame] = []
+    named = _named_words(question)
+    for i, part in enumerate(split_parts(question)):
+        missing = [w for w in named if w.lower() not in part.lower()]
+        if i and missing:
+            part = f"{part.rstrip('?')} ({' '.join(missing)})?"  # "the action plan" of the Ofsted inspection
+        frame = parse_question(part)
+        if not frame.councils and whole.councils:
+            frame = replace(frame, councils=whole.councils)
+        frames.append(frame)
+    return frames
+
+
+def _named_words(question: str) -> list[str]:
+    """Capitalised names after the first word ("Ofsted", "UASC"), councils and months left out."""
+    words = re.findall(r"(?<!^)\b[A-Z][A-Za-z0-9&]+\b", question.strip())
+    return [w for w in dict.fromkeys(words) if not re.match(r"(?i)leicester|january|february|march|april|may|june|july|august|september|october|november|december", w)]
+
+
+def join_drafts(whole: QuestionFrame, parts: Sequence[tuple[QuestionFrame, Draft]]) -> Draft:
+    """One draft from the parts' drafts, citations renumbered in order.
+
+    Unanswered parts keep their "The papers do not say ..." sentence; when no part is
+    answered the result is the refusal of the whole question.
+    """
+    if not any(d.found for _, d in parts):
+        rejections = [r for _, d in parts for r in d.rejections]
+        return Draft(refusal_text(whole, rejections), False, [], [], rejections)
+    texts: list[str] = []
+    citations = []
+    for frame, draft in parts:
+        if not draft.found:
+            texts.append(refusal_text(frame, draft.rejections))
+            continue
+        offset = len(citations)
+        texts.append(_MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", draft.text))
+        citations.extend(c.model_copy(update={"n": c.n + offset}) for c in draft.citations)
+    candidates = [c for _, d in parts for c in d.candidates]
+    rejections = [r for _, d in parts for r in d.rejections]
+    return Draft(" ".join(texts), True, citations, candidates, rejections)
