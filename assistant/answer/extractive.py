@@ -300,7 +300,11 @@ class ExtractiveComposer:
 
         # A table row read as a grid: the header (in the hit's context) names the
         # columns, the question's period or measure words pick one; ambiguous: no answer.
-        grid = _grid_cell(frame, hit, unit) if frame.wants_figure and hit.kind == "table" else None
+        grid = (
+            _grid_cell(frame, hit, unit, self._text_above(hit, page_text, unit))
+            if frame.wants_figure and (hit.kind == "table" or unit.row)
+            else None
+        )
         if grid is not None:
             figure, period_ok = grid
             if figure is None:
@@ -332,7 +336,7 @@ class ExtractiveComposer:
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
         if not frame.wants_figure and (
             asked
-            or (frame.answer_type == "text" and _heading_like(unit) and not answers_question)
+            or (not frame.wants_figure and frame.answer_type != "person" and _heading_like(unit) and not answers_question)
         ):
             return self._drop("question-or-heading", unit)  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
@@ -349,6 +353,15 @@ class ExtractiveComposer:
         if quote_start != unit.start and _heading_only(lead[-1], unit, frame):
             quote_start = unit.start  # "The key messages are:" adds nothing to a whole sentence
         return Candidate(hit, page_text, unit, quote_start, unit.end, score, overlap, figure, council)
+
+    def _text_above(self, hit: Hit, page_text: str, unit: Unit) -> str:
+        """The page text above a unit, after the previous page's (a table's header may be there)."""
+        above = page_text[: unit.start]
+        if hit.page is not None and hit.page > 1:
+            previous = self.docstore.get_page(hit.doc_id, hit.page - 1)
+            if previous is not None:
+                above = previous.text + "\n" + above
+        return above
 
     def _inherited_period(self, frame: QuestionFrame, hit: Hit, units: list[Unit], i: int, page_text: str) -> float:
         """Credit (0 = none) for the question's period taken from a unit's surroundings.
@@ -390,10 +403,14 @@ class ExtractiveComposer:
         if frame.wants_figure:
             return self._figure_answer(frame, best, passing, rejections)
         chosen = [best]
+        # Supporting sentences must be about the same thing: every question term the best
+        # one answers with, names aside ("permanence planning", not just "plan" and "Ofsted").
+        core = (terms(best.unit.text) & key_terms(frame)) - named_terms(frame)
         for c in passing[1:]:
             if len(chosen) > MAX_SUPPORT:
                 break
-            if c.score >= DISAGREE_RATIO * best.score and not _overlaps(c, chosen):
+            on_topic = len(core - terms(c.unit.text)) <= (0 if len(core) <= 3 else 1)
+            if c.score >= DISAGREE_RATIO * best.score and on_topic and not _overlaps(c, chosen):
                 chosen.append(c)
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         lines = [f"{_display(c)} [{n}]" for n, c in enumerate(chosen, start=1)]
@@ -490,7 +507,9 @@ class ExtractiveComposer:
         # page, so none of those is restated in prose), then each paper's own words.
         stated = "; ".join(f"{c.figure.raw.strip() if c.figure else ''} [{n}]" for n, c in enumerate(chosen, start=1))
         quotes = [f'{says(c.hit.doc_type)} "{_display(c)}" [{n}]' for n, c in enumerate(chosen, start=1)]
-        text = f"The papers give different figures: {stated}. " + " ".join(quotes)
+        one_paper = len({c.hit.doc_id for c in chosen}) == 1
+        lead = "The paper gives different figures on different pages" if one_paper else "The papers give different figures"
+        text = f"{lead}: {stated}. " + " ".join(quotes)
         dated = [(c.hit.date, n) for n, c in enumerate(chosen, start=1) if c.hit.date]
         if len(dated) == len(chosen) and len({d for d, _ in dated}) == len(dated):
             newest = max(dated)[1]
@@ -543,7 +562,9 @@ def _differing(
     """The first of ``rest`` that another paper gives as a different value of ``best``'s measure."""
     assert best.figure is not None
     for c in rest:
-        if c.figure is None or c.hit.doc_id == best.hit.doc_id or c.figure.value in {best.figure.value, *seen}:
+        if c.figure is None or c.figure.value in {best.figure.value, *seen}:
+            continue
+        if c.hit.doc_id == best.hit.doc_id and (c.hit.page == best.hit.page or c.overlap < best.overlap - 0.1):
             continue
         if (
             c.score >= DISAGREE_RATIO * best.score
@@ -637,8 +658,8 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
     """
     j = i - 1
     if _row_like(units[i]):
-        while j >= 0 and _row_like(units[j]):
-            j -= 1
+        while j >= 0 and (_row_like(units[j]) or _ROW_END.search(units[j].text)):
+            j -= 1  # sibling rows, short or long ("** CF2 Eff Reduction in ... -1,500 -2,200")
     lead: list[Unit] = []
     for k in (j, j - 1):
         if k < 0:
@@ -832,6 +853,12 @@ def _answer_figure(
             continue
         if fig.start == 0 and re.match(r"\d{1,3}[.)]\s", unit.text):
             continue  # a paragraph number, "58. References ..."
+        if re.match(r"\d{1,2}(?:\.\d{1,2})+\s+[A-Z]", unit.text[fig.start :]) and (
+            fig.start == 0 or unit.text[fig.start - 1] == "\n"
+        ):
+            continue  # a section number, "2.4 Numbers of CiC"
+        if _CHANGE.search(unit.text[max(0, fig.start - 25) : fig.start]) and not frame.terms & _CHANGE_TERMS:
+            continue  # "an increase of 75": a change, not the figure asked for
         if frame.answer_type == "money" and (
             fig.kind == "money" or (fig.kind == "number" and "£" in unit.text)
         ):
@@ -840,7 +867,8 @@ def _answer_figure(
             pool.append(fig)
         elif frame.answer_type == "rate" and fig.kind in ("number", "percent"):
             tail = unit.text[fig.end : fig.end + 12]
-            if not _fragment(unit.text, fig) and re.match(r"\s*(?:per\b|/)", tail):
+            tail = unit.text[fig.end : fig.end + 30]
+            if not _fragment(unit.text, fig) and re.match(r"\s*(?:[a-z]+\s+){0,2}(?:per\b|/)", tail):
                 pool.append(fig)
         elif frame.answer_type == "any" and fig.kind in ("percent", "money"):
             pool.append(fig)
@@ -891,9 +919,14 @@ def _answer_figure(
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     measure = measure_terms(frame)
     clause = re.split(r"[.;!?](?:\s|$)", unit.text[max(0, best.start - 110) : best.start])[-1]
-    if measure and not bare_row and len((window(best)[0] | terms(clause)) & measure) / len(measure) < 0.5:
+    clause += " " + re.split(r"[.;!?](?:\s|$)", unit.text[best.end : best.end + 70])[0]
+    if measure and not bare_row and len(terms(clause) & measure) / len(measure) < 0.5:
         return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
+
+
+_CHANGE = re.compile(r"\b(?:increase|decrease|rise|fall|drop|reduction|growth|up|down)\s+(?:of|by)\s+(?:over\s+|around\s+|about\s+)?$", re.I)
+_CHANGE_TERMS = frozenset({"rise", "fall", "change", "growth", "differ", "difference", "reduc"})
 
 
 # An FOI request or form wording, not an answer ("If yes, please provide ...").
@@ -947,7 +980,7 @@ _PERIOD_COL = re.compile(r"\b(20\d\d)\s*[/-]\s*(\d\d)\b")
 _CELL = re.compile(r"^-?£?\(?-?\d[\d,]*(?:\.\d+)?\)?%?$")
 
 
-def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit) -> tuple[Figure | None, bool] | None:
+def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit, above: str = "") -> tuple[Figure | None, bool] | None:
     """The cell of a one-line table row that the question asks for, read as a grid.
 
     The column header is the last line of the hit's context; it must name as many
@@ -955,7 +988,9 @@ def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit) -> tuple[Figure | Non
     cells. The column is the one whose period the question names, else whose label
     words the question uses, else the only one. ``None``: not a readable grid row
     (the ordinary reading applies); ``(None, _)``: a grid row whose column is
-    ambiguous (no answer from it); ``(figure, period_ok)`` otherwise.
+    ambiguous (no answer from it); ``(figure, period_ok)`` otherwise. Where the context
+    has no such header, the nearest line ``above`` the row (on its page or the page
+    before) naming one period per cell is the header ("2020/21 2021/22 2022/23 2023/24").
     """
     text = unit.text
     if "\n" in text:
@@ -971,11 +1006,13 @@ def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit) -> tuple[Figure | Non
     if not cells or not re.search(r"[A-Za-z]{3}", label):
         return None
     lines = [ln.strip() for ln in (hit.context or "").splitlines() if ln.strip()]
-    if len(lines) < 2:
-        return None
-    header = lines[-1]
+    header = lines[-1] if len(lines) >= 2 else ""
     if sum(bool(_CELL.match(t)) for t in header.split()) >= 2:
-        return None  # the context's last line is a row, not a header
+        header = ""  # the context's last line is a row, not a header
+    if len(list(_PERIOD_COL.finditer(header))) != len(cells):
+        header = _period_header(above, len(cells)) or header
+    if not header:
+        return None
     periods = [m.group(1) for m in _PERIOD_COL.finditer(header)]
     columns: list[str] = []
     if len(periods) == len(cells):
@@ -1003,8 +1040,24 @@ def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit) -> tuple[Figure | Non
     if len(picked) != 1:
         return (None, False)
     cell = cells[picked[0]]
-    figure = next((f for f in extract_figures(text) if f.start <= cell.start() < f.end), None)
+    figure = next(
+        (f for f in extract_figures(text) if f.start <= cell.start() < f.end or cell.start() <= f.start < cell.end()),
+        None,
+    )  # "-2,200": the figure is the cell less its sign
     return (figure, period_ok)
+
+
+_BROKEN_FY = re.compile(r"\b(20\d\d)\s*/\s*(\d)\s(\d)\b")  # "2021/2 2" as PDF text splits "2021/22"
+_HEADER_LOOKBACK = 60  # lines
+
+
+def _period_header(above: str, n_cells: int) -> str | None:
+    """The nearest line above naming exactly ``n_cells`` periods (repaired), or None."""
+    for line in reversed(above.splitlines()[-_HEADER_LOOKBACK:]):
+        repaired = _BROKEN_FY.sub(r"\1/\2\3", line)
+        if len(list(_PERIOD_COL.finditer(repaired))) == n_cells and n_cells >= 2:
+            return repaired
+    return None
 
 
 def _table_lines(units: list[Unit]) -> list[Unit]:
@@ -1122,7 +1175,11 @@ def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> boo
     if frame.answer_type == "frequency":
         return bool(_FREQUENCY.search(text))
     if frame.answer_type == "person":
-        return any(not set(m.group(0).replace("-", " ").split()) & _NOT_NAMES for m in _PERSON.finditer(text))
+        return any(
+            not set(m.group(0).replace("-", " ").split()) & _NOT_NAMES
+            and not re.match(r"\s*\([A-Z]{2,}\)", text[m.end() :])  # "Pupil Premium Plus (PPP)" is a term
+            for m in _PERSON.finditer(text)
+        )
     return True
 
 

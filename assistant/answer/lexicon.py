@@ -118,6 +118,7 @@ _SAME_STEM: dict[str, str] = {
     **dict.fromkeys(("increase", "increas", "ris", "rose", "risen"), "rise"),
     **dict.fromkeys(("decrease", "decreas", "fell", "fallen", "drop", "fall"), "fall"),
     **dict.fromkeys(("avg", "averag", "average"), "average"),
+    **dict.fromkeys(("reduce", "reduc", "reduction"), "reduc"),
     **dict.fromkeys(("led", "lead", "lead"), "lead"),
     **dict.fromkeys(("achiev", "achieve"), "achieve"),
     **dict.fromkeys(("judgement", "judgment", "grade", "grad", "rat", "rating"), "judgement"),

@@ -22,7 +22,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
-            r"\bhow\s+much\b|\bbudget|\bcost|\bspen[dt]|\bexpenditure\b|\bfunding\b|£|\boverspend|\bsavings?\b",
+            r"\bhow\s+much\b|\bbudget|\bcost|\bspen[dt]|\bexpenditure\b|\bfunding\b|£|\boverspend|\bsavings?\b|"
+            r"\bwhat\s+(?:budget\s+)?growth\b",
             re.I,
         ),
     ),
