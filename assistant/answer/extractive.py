@@ -271,6 +271,8 @@ class ExtractiveComposer:
                 near_measure |= terms(_header_block(hit.context or ""))  # column headers
             if measure and len(measure & near_measure) / len(measure) < 0.5:
                 return self._drop("measure", unit)  # the unit's figure is of another measure
+            if unit.row and named_terms(frame) - _holder_terms(frame) - near_measure:
+                return self._drop("row-item", unit)  # a row of another line item ("net budget" total, not "Children in Care")
             if unit.text.rstrip().endswith(":") and not unit.row and key_terms(frame) - own:
                 return self._drop("breakdown-total", unit)  # a total introducing a breakdown ("... totals £90.9m, as follows:")
         elif (len(own - frame.terms) <= 1 and not _type_match(frame, unit.text, strict=True)) or _REQUEST.search(unit.text):
@@ -334,6 +336,12 @@ class ExtractiveComposer:
             (hit.doc_type or "").startswith("foi") and bool(_LETTERED.match(unit.text))
         )
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
+        if asked and frame.answer_type == "text" and (hit.doc_type or "").startswith("foi"):
+            # An FOI request that asks what the question asks: the council's reply is the answer.
+            reply = _reply(page_text, unit)
+            if reply is not None:
+                score = 0.6 * overlap + 0.15 + 0.15 * period_credit + 0.1 * (1.0 - rank / max(1, n_hits))
+                return Candidate(hit, page_text, reply, reply.start, reply.end, score, overlap, None, council)
         if not frame.wants_figure and (
             asked
             or (not frame.wants_figure and frame.answer_type != "person" and _heading_like(unit) and not answers_question)
@@ -410,7 +418,8 @@ class ExtractiveComposer:
             if len(chosen) > MAX_SUPPORT:
                 break
             on_topic = len(core - terms(c.unit.text)) <= (0 if len(core) <= 3 else 1)
-            if c.score >= DISAGREE_RATIO * best.score and on_topic and not _overlaps(c, chosen):
+            sentence = bool(re.search(r"[.!?)\]]\s*$", c.unit.text)) and _display(c) not in {_display(x) for x in chosen}
+            if c.score >= DISAGREE_RATIO * best.score and on_topic and sentence and not _overlaps(c, chosen):
                 chosen.append(c)
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         lines = [f"{_display(c)} [{n}]" for n, c in enumerate(chosen, start=1)]
@@ -1120,7 +1129,12 @@ def named_terms(frame: QuestionFrame) -> frozenset[str]:
     out: set[str] = set()
     for word in words:
         out |= terms(word)
+    for phrase in _TITLE_PHRASE.findall(frame.text):  # "Children in Care" is the concept, not two words
+        out |= terms(phrase)
     return frozenset(out) & key_terms(frame)
+
+
+_TITLE_PHRASE = re.compile(r"(?<!^)\b[A-Z][a-z]+(?:\s+(?:in|of|and|&)\s+[A-Z][a-z]+)+\b")
 
 
 def covers(frame: QuestionFrame, near: frozenset[str], wider: frozenset[str] = frozenset()) -> bool:
@@ -1193,14 +1207,48 @@ def _overlaps(candidate: Candidate, chosen: list[Candidate]) -> bool:
     ) or any(clean(c.quote) == clean(candidate.quote) for c in chosen)
 
 
+_NEXT_REQUEST = re.compile(r"\n\s*(?:\(?[a-z]\s*[.)]|\d{1,2}[.)]|Q\d{1,2}\b)\s*[A-Z]|\n\s*You\s+asked", re.I)
+_BULLET = re.compile(r"\s*[·•\-–*]\s")
+MAX_REPLY_CHARS = 600
+
+
+def _reply(page_text: str, request: Unit) -> Unit | None:
+    """The reply under an FOI request line: from the first sentence after it that is not
+    the request's own (its bullet points, "Namely to facilitate:", "If yes, please
+    provide ..."), to the next request, at most ~600 characters."""
+    rest = page_text[request.end :]
+    end_match = _NEXT_REQUEST.search(rest)
+    block_end = request.end + (end_match.start() if end_match else len(rest))
+    units = [u for u in split_units(page_text, request.end, block_end) if u.start >= request.end]
+    start = None
+    for k, u in enumerate(units):
+        following = units[k + 1].text if k + 1 < len(units) else ""
+        lead_in = u.text.rstrip().endswith(":") and bool(_BULLET.match(following))
+        if _BULLET.match(u.text) or lead_in or _REQUEST.search(u.text) or u.text.rstrip().endswith("?"):
+            continue
+        start = u.start
+        break
+    if start is None:
+        return None
+    end = min(block_end, start + MAX_REPLY_CHARS)
+    if end < block_end:
+        cut = page_text.rfind("\n", start, end)
+        end = cut if cut > start else end
+    end = start + len(page_text[start:end].rstrip())
+    return Unit(start, end, page_text[start:end])
+
+
 def _display(candidate: Candidate) -> str:
     """The quote as shown in the answer: the nearest lead-in, then the unit itself."""
     unit = candidate.unit
     if candidate.quote_start == unit.start:
-        return clean(unit.text)
+        text = clean(unit.text)
+        return f"{text}." if len(text) < 40 and text[-1:].isalnum() else text  # a bare "No" reads as a reply
     lead = split_units(candidate.page_text, candidate.quote_start, unit.start)
     heads = [u for u in lead if not _row_like(u)] or lead
     head = clean(heads[-1].text) if heads else ""
+    if head == clean(unit.text):
+        return head  # the page repeats the sentence
     gap = candidate.page_text[heads[-1].end : unit.start].strip() if heads else ""
     return f"{head} {'… ' if gap else ''}{clean(unit.text)}".strip()
 
