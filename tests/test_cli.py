@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -94,3 +97,49 @@ def test_kpi_load_reports_bad_rows_by_line_and_loads_the_rest(scratch_settings, 
     assert result.exit_code == 0, result.output
     assert "loaded 1 observations" in result.output
     assert "dashboard.csv line 2" in result.output and "dashboard.csv line 3" in result.output
+
+
+# Runs exactly what the installed `assistant` script runs, then names the libraries it imported.
+_COLD_START = """
+import json, sys
+from assistant.cli import main
+main(sys.argv[1:], standalone_mode=False)
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+# Not needed to search or answer: model training/export stacks, LlamaIndex, Chroma's Python
+# client (queries go to its engine directly), SQL, the web app and charts.
+_NOT_ON_THE_ASK_PATH = (
+    "torch", "sentence_transformers", "transformers", "llama_index", "chromadb", "sqlalchemy", "fastapi",
+    "matplotlib",
+)  # fmt: skip
+
+
+def _cold(settings, *args: str) -> tuple[str, set[str]]:
+    env = {**os.environ, "ASSISTANT_HOME": str(settings.home), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_START, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return done.stdout, {m.split(".")[0] for m in modules}
+
+
+def test_ask_in_a_new_process_loads_no_library_it_does_not_need(assistant, settings):
+    question = "How many children were in care in Leicestershire on 31 March 2020?"
+    stdout, loaded = _cold(settings, "ask", question, "--json")
+    assert not loaded & set(_NOT_ON_THE_ASK_PATH), sorted(loaded & set(_NOT_ON_THE_ASK_PATH))
+    answer = json.loads(stdout)
+    # the same answer and citations as a process that opened Chroma through its client
+    expected = assistant.ask(question)
+    assert (answer["answer"], answer["found"]) == (expected.answer, expected.found)
+    assert answer["citations"] == [c.model_dump(mode="json") for c in expected.citations]
+
+
+def test_search_in_a_new_process_gives_the_same_hits(assistant, settings):
+    query = "LAC budget 2014-15"
+    stdout, loaded = _cold(settings, "search", query, "-k", "5", "--json")
+    assert not loaded & set(_NOT_ON_THE_ASK_PATH), sorted(loaded & set(_NOT_ON_THE_ASK_PATH))
+    hits = json.loads(stdout)["hits"]
+    expected = [h.model_dump(mode="json") for h in assistant.search(query, k=5)]
+    assert [h["chunk_id"] for h in hits] == [h["chunk_id"] for h in expected]
+    assert [h["score"] for h in hits] == pytest.approx([h["score"] for h in expected], abs=1e-5)

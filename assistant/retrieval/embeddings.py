@@ -36,14 +36,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from ..config import Settings
 from ..errors import ConfigError, IndexNotReady
+
+if TYPE_CHECKING:  # LlamaIndex costs ~2 s to import; embedding a query needs none of it
+    from .llama_embedding import LlamaIndexEmbedding
 
 logger = logging.getLogger(__name__)
 
@@ -530,32 +531,15 @@ class Embedder:
         return vector
 
     def as_llama_index(self) -> LlamaIndexEmbedding:
+        from .llama_embedding import LlamaIndexEmbedding
+
         return LlamaIndexEmbedding(self)
 
 
-class LlamaIndexEmbedding(BaseEmbedding):
-    """The :class:`Embedder` as a LlamaIndex ``BaseEmbedding`` (same loaded model)."""
+def __getattr__(name: str) -> Any:
+    """``LlamaIndexEmbedding`` lives in :mod:`.llama_embedding`: importing it imports LlamaIndex."""
+    if name == "LlamaIndexEmbedding":
+        from .llama_embedding import LlamaIndexEmbedding
 
-    _embedder: Embedder = PrivateAttr()
-
-    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder.model_path, embed_batch_size=embedder.batch_size, **kwargs)
-        self._embedder = embedder
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "AssistantEmbedding"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        vector: list[float] = self._embedder.embed_query(query).tolist()
-        return vector
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embeddings([text])[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        vectors: list[list[float]] = self._embedder.embed_documents(texts).tolist()
-        return vectors
+        return LlamaIndexEmbedding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,19 @@
 """Hybrid retrieval: BM25 and dense candidates, fused, filtered, de-duplicated.
 
->>> retriever = HybridRetriever(sources, fusion, principal=ANONYMOUS, similarity_top_k=5)
+>>> searcher = HybridSearch(sources, fusion)
+>>> searcher.search("LAC budget", filters=SearchFilters(doc_type="foi_response"), k=5, principal=ANONYMOUS)  # Hit
+>>> retriever = HybridRetriever(sources, fusion, principal=ANONYMOUS, similarity_top_k=5)  # see .retriever
 >>> retriever.retrieve("children in care on 31 March 2020")   # LlamaIndex: NodeWithScore
->>> retriever.search("LAC budget", filters=SearchFilters(doc_type="foi_response"), k=5)  # Hit
 
 Steps: the documents the caller may read and the filters allow are worked out first,
 from the document store; each side returns up to ``CANDIDATES`` chunks of those
 documents only; the rankings are fused; near-duplicate passages are dropped (same
 text in the same document, or more than 90% shared words: the better one stays);
 ``sort="date"`` reorders the relevant set newest first.
+
+This module imports neither LlamaIndex nor Chroma: ``assistant search`` and
+``assistant ask`` start without them (LlamaIndex alone costs ~2 s to import). The
+LlamaIndex retriever over the same search lives in :mod:`.retriever`.
 """
 
 from __future__ import annotations
@@ -16,21 +21,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle
-
-from ..config import LOCAL_OPERATOR, Principal
+from ..config import Principal
 from ..errors import BadRequest
 from ..types import Chunk, DocumentMeta, Hit, SearchFilters
 from .document_store import DocumentStore
-from .embeddings import Embedder
 from .fusion import Fusion
 from .keyword_index import KeywordIndex
-from .nodes import chunk_to_node, node_to_hit
+from .nodes import chunk_to_hit
 from .synonyms import expand_query
-from .vector_store import VectorStore
+
+if TYPE_CHECKING:
+    from .embeddings import Embedder
+    from .retriever import HybridRetriever
+    from .vector_store import VectorStore
+
+__all__ = ["CANDIDATES", "Catalog", "HybridRetriever", "HybridSearch", "Sources", "matches"]
 
 CANDIDATES = 50  # taken from each side before fusing
 NEAR_DUPLICATE = 0.9  # share of the smaller passage's words found in the other
@@ -74,33 +81,13 @@ def matches(filters: SearchFilters, meta: DocumentMeta, doc_id: str) -> bool:
     return True
 
 
-class HybridRetriever(BaseRetriever):
-    """A LlamaIndex retriever over our stores, and a typed ``search`` returning Hits."""
+class HybridSearch:
+    """Ranks the chunks of the documents a principal may read; ``search`` returns Hits."""
 
-    def __init__(
-        self,
-        sources: Sources,
-        fusion: Fusion,
-        *,
-        principal: Principal = LOCAL_OPERATOR,
-        filters: SearchFilters | None = None,
-        similarity_top_k: int = 5,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, sources: Sources, fusion: Fusion) -> None:
         self.sources = sources
         self.fusion = fusion
-        self.principal = principal
-        self.filters = filters or SearchFilters()
-        self.similarity_top_k = similarity_top_k
 
-    # --- LlamaIndex retriever protocol ----------------------------------------------
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return self.rank(
-            query_bundle.query_str, filters=self.filters, k=self.similarity_top_k, principal=self.principal
-        )
-
-    # --- typed API --------------------------------------------------------------------
     def search(
         self,
         query: str,
@@ -113,7 +100,7 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Hit]:
         """The ``k`` best passages after ``offset`` that ``principal`` may read."""
         ranked = self.rank(query, filters=filters, k=k, principal=principal, offset=offset, sort=sort)
-        return [node_to_hit(n.node, n.score or 0.0) for n in ranked]
+        return [chunk_to_hit(chunk, meta, source, score) for chunk, meta, source, score in ranked]
 
     def rank(
         self,
@@ -124,7 +111,8 @@ class HybridRetriever(BaseRetriever):
         principal: Principal,
         offset: int = 0,
         sort: str = "relevance",
-    ) -> list[NodeWithScore]:
+    ) -> list[tuple[Chunk, DocumentMeta, str, float]]:
+        """``(chunk, its document's meta, source file name, score)``, best first."""
         if sort not in SORTS:
             raise BadRequest("sort", f"must be one of: {', '.join(SORTS)}")
         if offset < 0:
@@ -153,7 +141,16 @@ class HybridRetriever(BaseRetriever):
         if sort == "date":
             ranked = _newest_first(_relevant(ranked), catalog)
         kept = _distinct(ranked, limit=offset + k)[offset:]
-        return [NodeWithScore(node=chunk_to_node(chunk, *catalog[chunk.doc_id]), score=score) for chunk, score in kept]
+        return [(chunk, *catalog[chunk.doc_id], score) for chunk, score in kept]
+
+
+def __getattr__(name: str) -> Any:
+    """``HybridRetriever`` (a LlamaIndex ``BaseRetriever``) is imported on first use."""
+    if name == "HybridRetriever":
+        from .retriever import HybridRetriever
+
+        return HybridRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _relevant(ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:

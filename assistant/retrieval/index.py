@@ -26,16 +26,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..config import ANONYMOUS, Principal, Settings
+from ..config import Principal, Settings
 from ..types import Chunk, Document, Hit, SearchFilters
 from .document_store import DocumentStore
 from .embeddings import Embedder, check_index_embeddings
 from .fusion import Fusion, FusionMode
-from .hybrid import Catalog, HybridRetriever, Sources
+from .hybrid import Catalog, HybridSearch, Sources
 from .keyword_index import KeywordIndex
 from .nodes import chunk_to_node, search_text
 from .vector_store import VectorStore
+
+if TYPE_CHECKING:
+    from .retriever import HybridRetriever
 
 
 class Index:
@@ -56,7 +60,7 @@ class Index:
         self._lock = threading.RLock()
         self._catalog: Catalog = {}
         self._catalog_generation = -1
-        self._searcher: HybridRetriever | None = None
+        self._searcher: HybridSearch | None = None
         self._embeddings_checked = False
 
     @property
@@ -146,11 +150,15 @@ class Index:
     def retriever(
         self, *, principal: Principal, filters: SearchFilters | None = None, similarity_top_k: int = 5
     ) -> HybridRetriever:
-        """A LlamaIndex retriever over this index, for ``principal``."""
-        sources = Sources(self.docstore, self.keyword, self.vectors, self.checked_embedder(), self.catalog)
+        """A LlamaIndex retriever over this index, for ``principal`` (imports LlamaIndex)."""
+        from .retriever import HybridRetriever
+
         return HybridRetriever(
-            sources, self.fusion, principal=principal, filters=filters, similarity_top_k=similarity_top_k
+            self._sources(), self.fusion, principal=principal, filters=filters, similarity_top_k=similarity_top_k
         )
+
+    def _sources(self) -> Sources:
+        return Sources(self.docstore, self.keyword, self.vectors, self.checked_embedder(), self.catalog)
 
     def search(
         self,
@@ -164,5 +172,5 @@ class Index:
     ) -> list[Hit]:
         """The ``k`` best passages (after ``offset``) that ``principal`` may read."""
         if self._searcher is None:
-            self._searcher = self.retriever(principal=ANONYMOUS)
+            self._searcher = HybridSearch(self._sources(), self.fusion)
         return self._searcher.search(query, filters=filters, k=k, principal=principal, offset=offset, sort=sort)

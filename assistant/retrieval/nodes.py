@@ -2,16 +2,20 @@
 
 ``chunk_to_node`` builds a ``TextNode`` (id = chunk_id, text = the verbatim passage,
 document and chunk fields in flat metadata); ``node_to_hit`` reads one back as a
-``Hit``. Nothing outside ``retrieval/`` sees a node.
+``Hit``. Nothing outside ``retrieval/`` sees a node. ``chunk_to_hit`` gives the same
+``Hit`` straight from the chunk, without building a node: searches use it, so a
+command that only searches never imports LlamaIndex (seconds of a cold start).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
+from typing import TYPE_CHECKING
 
 from ..types import Chunk, DocumentMeta, Hit
+
+if TYPE_CHECKING:  # imported when a node is built: llama_index.core costs ~2 s to import
+    from llama_index.core.schema import BaseNode, TextNode
 
 _LLM_VISIBLE = frozenset({"title", "page", "section"})
 
@@ -23,6 +27,8 @@ def search_text(chunk: Chunk) -> str:
 
 def chunk_to_node(chunk: Chunk, meta: DocumentMeta, source: str) -> TextNode:
     """A ``TextNode`` carrying ``chunk`` and its document's metadata."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
     metadata: dict[str, str | int | float | None] = {
         "doc_id": chunk.doc_id,
         "title": meta.title,
@@ -73,4 +79,27 @@ def node_to_hit(node: BaseNode, score: float) -> Hit:
         end=m["end"],
         kind=m["kind"],
         context=m.get("context") or "",
+    )
+
+
+def chunk_to_hit(chunk: Chunk, meta: DocumentMeta, source: str, score: float) -> Hit:
+    """The ``Hit`` that ``node_to_hit(chunk_to_node(chunk, meta, source), score)`` gives."""
+    return Hit(
+        doc_id=chunk.doc_id,
+        title=meta.title,
+        source=source,
+        doc_type=meta.doc_type,
+        date=meta.date,
+        page=chunk.page,
+        section=chunk.section,
+        text=chunk.text,
+        score=round(float(score), 6),
+        chunk_id=chunk.chunk_id,
+        council=meta.council,
+        committee=meta.committee,
+        paragraph=chunk.paragraph,
+        start=chunk.start,
+        end=chunk.end,
+        kind=chunk.kind,
+        context=chunk.context or "",
     )

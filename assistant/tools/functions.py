@@ -14,12 +14,13 @@ All tools are read-only. Arguments are validated by the store: an unknown metric
 # No ``from __future__ import annotations`` here: LlamaIndex builds each tool's schema
 # from the live annotations of the signatures below.
 from collections.abc import Callable
-from typing import Annotated, Any
-
-from llama_index.core.tools import FunctionTool
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ..errors import ToolError
 from .kpi_store import KpiStore
+
+if TYPE_CHECKING:  # imported in build_function_tools: run_tool (the ask path) needs no LlamaIndex
+    from llama_index.core.tools import FunctionTool
 
 ToolFunction = Callable[..., Any]
 
@@ -73,8 +74,10 @@ def kpi_functions(store: KpiStore) -> dict[str, ToolFunction]:
     return {f.__name__: f for f in (list_metrics, get_kpi, kpi_trend, compare_kpi)}
 
 
-def build_function_tools(store: KpiStore) -> list[FunctionTool]:
+def build_function_tools(store: KpiStore) -> "list[FunctionTool]":
     """The KPI tools as LlamaIndex ``FunctionTool``s (typed schemas from the signatures)."""
+    from llama_index.core.tools import FunctionTool
+
     return [FunctionTool.from_defaults(fn=fn) for fn in kpi_functions(store).values()]
 
 

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import LiveSourceUnavailable, ToolError
@@ -40,7 +40,9 @@ from .live_files import LiveFolder, RowError, read_table
 from .periods import Period, parse_period
 from .published import extract
 from .results import compare_result, kpi_result, trend_result
-from .sql_source import SqlSource
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a KPI database is configured
+    from .sql_source import SqlSource
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS observations (
@@ -103,7 +105,11 @@ class KpiStore:
         self.db_path = settings.kpi_db_path
         folder = resolve_kpi_dir(settings)
         self.folder = LiveFolder(folder, catalogue) if folder is not None else None
-        self.sql = SqlSource(settings.kpi_sql_url, settings.kpi_sql_table, catalogue) if settings.kpi_sql_url else None
+        self.sql: SqlSource | None = None
+        if settings.kpi_sql_url:
+            from .sql_source import SqlSource
+
+            self.sql = SqlSource(settings.kpi_sql_url, settings.kpi_sql_table, catalogue)
         self._write_lock = threading.Lock()
         self._schema_ready = False
 

@@ -19,13 +19,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import LiveSourceUnavailable
 from ..types import KpiObservation
 from .catalogue import Catalogue
 from .rows import REQUIRED_COLUMNS, parse_row
+
+if TYPE_CHECKING:  # pandas (~0.5 s to import) is imported when a file is first parsed
+    import pandas as pd
 
 SUFFIXES = (".csv", ".xlsx")
 # A file modified this close to its last read may change again within the same
@@ -58,6 +60,8 @@ class TableRead:
 
 
 def _frame(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if path.suffix.lower() == ".xlsx":
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig")
@@ -65,6 +69,8 @@ def _frame(path: Path) -> pd.DataFrame:
 
 def read_table(path: Path, catalogue: Catalogue, *, loaded_at: dt.datetime) -> TableRead:
     """Parse one CSV/XLSX file of KPI rows; bad rows become ``RowError`` and are skipped."""
+    import pandas as pd
+
     name = path.name
     if path.suffix.lower() not in SUFFIXES:
         return TableRead(errors=[RowError(name, None, f"not a CSV or XLSX file ({path.suffix or 'no suffix'})")])

@@ -70,3 +70,36 @@ def test_chroma_errors_become_ours(tmp_path: Path, embedder: Embedder) -> None:
     with pytest.raises(IndexNotReady, match="vector store") as raised:
         store.query(np.zeros(7, dtype=np.float32), k=3)  # wrong dimension
     assert raised.value.__cause__ is not None
+
+
+def test_the_engine_reader_answers_as_the_client_does(tmp_path: Path, embedder: Embedder) -> None:
+    from assistant.retrieval.vector_store import _EngineReader
+
+    store = VectorStore(tmp_path / "chroma")
+    texts = ["children in care budget", "software used for records", "virtual school head"]
+    store.upsert(nodes("a", texts), embedder.embed_documents(texts))
+    store.upsert(nodes("b", texts[:2]), embedder.embed_documents(texts[:2]))
+    reader = _EngineReader(tmp_path / "chroma")  # what a process that only reads uses
+    query = embedder.embed_query("budget for looked after children")
+    for where in (None, {"document_id": {"$in": ["b"]}}):
+        ids, distances = reader.query(query, 10, where)
+        expected = store.collection.query(query_embeddings=[query], n_results=10, where=where, include=["distances"])
+        assert ids == expected["ids"][0]
+        assert distances == pytest.approx(expected["distances"][0], abs=1e-6)
+
+
+def test_a_reading_process_queries_the_engine_until_it_opens_the_client(tmp_path: Path, embedder: Embedder) -> None:
+    from assistant.retrieval import vector_store
+
+    VectorStore(tmp_path / "chroma").upsert(nodes("a", ["x"]), embedder.embed_documents(["x"]))
+    vector_store._READERS.pop(str((tmp_path / "chroma").resolve()))  # as if in a new process
+    reader = VectorStore(tmp_path / "chroma")
+    assert [r[0] for r in reader.query(embedder.embed_query("x"), k=3)] == ["a:p1:0"]
+    assert isinstance(vector_store._READERS[str((tmp_path / "chroma").resolve())], vector_store._EngineReader)
+    reader.open()  # e.g. before a write: from now on this process queries through the client
+    assert vector_store._READERS[str((tmp_path / "chroma").resolve())] is None
+    assert [r[0] for r in VectorStore(tmp_path / "chroma").query(embedder.embed_query("x"), k=3)] == ["a:p1:0"]
+
+
+def test_an_empty_folder_is_queried_through_the_client(tmp_path: Path, embedder: Embedder) -> None:
+    assert VectorStore(tmp_path / "none-yet").query(embedder.embed_query("x"), k=3) == []
