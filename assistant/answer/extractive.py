@@ -37,6 +37,9 @@ from .sentences import Unit, split_units
 # unit does not answer the question.
 FIGURE_THRESHOLD = 0.6
 TEXT_THRESHOLD = 0.62
+TYPED_THRESHOLD = 0.56  # "when"/"who"/grade/how-often: the unit must also hold a date, a name, a grade...
+TYPED_DIFFER_RATIO = 0.6
+_TYPED = frozenset({"date", "person", "judgement", "frequency"})
 DISAGREE_RATIO = 0.8
 MAX_SUPPORT = 2  # extra sentences for non-figure answers
 
@@ -277,7 +280,7 @@ class ExtractiveComposer:
                 return self._drop("breakdown-total", unit)  # a total introducing a breakdown ("... totals £90.9m, as follows:")
         elif (len(own - frame.terms) <= 1 and not _type_match(frame, unit.text, strict=True)) or _REQUEST.search(unit.text):
             return self._drop("restates-question", unit)  # it restates the question, or is the request itself, not an answer
-        overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead)
+        overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead, terms(hit.section or ""))
         extra = len(own - frame.terms - {"number"})
         if _type_match(frame, unit.text, strict=True):
             extra = max(0, extra - 2)  # the answer's own words ("requires improvement") are not noise
@@ -299,6 +302,12 @@ class ExtractiveComposer:
             if not unit_councils and council not in frame.councils:
                 rejections.append(Rejection("council", council))
                 return self._drop("council-doc", unit)
+
+        # A national or comparator figure ("13% of councils in England", "statistical
+        # neighbours") is not the council's own, unless the question asks for one.
+        if _COMPARATOR.search(unit.text) and not _COMPARATOR.search(frame.text):
+            rejections.append(Rejection("comparator", council))
+            return self._drop("comparator", unit)
 
         # A table row read as a grid: the header (in the hit's context) names the
         # columns, the question's period or measure words pick one; ambiguous: no answer.
@@ -344,7 +353,13 @@ class ExtractiveComposer:
                 return Candidate(hit, page_text, reply, reply.start, reply.end, score, overlap, None, council)
         if not frame.wants_figure and (
             asked
-            or (not frame.wants_figure and frame.answer_type != "person" and _heading_like(unit) and not answers_question)
+            or (
+                not frame.wants_figure
+                and frame.answer_type != "person"
+                and _heading_like(unit)
+                and not answers_question
+                and not (frame.answer_type in _TYPED and _typed_values(frame, unit.text))  # "Inspection dates: 23 ..."
+            )
         ):
             return self._drop("question-or-heading", unit)  # a question or a heading is not an answer
         bare_row = strong_lead and _row_like(unit)
@@ -403,7 +418,7 @@ class ExtractiveComposer:
             if parts is not None:
                 return parts
         candidates, rejections = self.candidates(frame, hits)
-        threshold = FIGURE_THRESHOLD if frame.wants_figure else TEXT_THRESHOLD
+        threshold = FIGURE_THRESHOLD if frame.wants_figure else TYPED_THRESHOLD if frame.answer_type in _TYPED else TEXT_THRESHOLD
         passing = [c for c in candidates if c.score >= threshold]
         if not passing:
             return Draft(refusal_text(frame, rejections), False, [], candidates, rejections)
@@ -419,7 +434,16 @@ class ExtractiveComposer:
                 break
             on_topic = len(core - terms(c.unit.text)) <= (0 if len(core) <= 3 else 1)
             sentence = bool(re.search(r"[.!?)\]]\s*$", c.unit.text)) and _display(c) not in {_display(x) for x in chosen}
-            if c.score >= DISAGREE_RATIO * best.score and on_topic and sentence and not _overlaps(c, chosen):
+            ratio = DISAGREE_RATIO
+            if frame.answer_type in _TYPED:
+                # A date, name or grade is answered once; another only where a paper gives a
+                # different, more precise one ("23 September 2019 to 4 October 2019").
+                mine, theirs = _typed_values(frame, best.unit.text), _typed_values(frame, c.unit.text)
+                sentence = sentence and bool(mine) and bool(theirs - mine)
+                if frame.answer_type == "date":  # the same event dated differently: the same year
+                    sentence = sentence and bool({v.split(":")[1][:4] for v in mine} & {v.split(":")[1][:4] for v in theirs})
+                on_topic, ratio = c.overlap >= 0.5, TYPED_DIFFER_RATIO
+            if c.score >= ratio * best.score and on_topic and sentence and not _overlaps(c, chosen):
                 chosen.append(c)
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         lines = [f"{_display(c)} [{n}]" for n, c in enumerate(chosen, start=1)]
@@ -630,6 +654,12 @@ def subject_terms(frame: QuestionFrame) -> frozenset[str]:
     return out or frame.terms
 
 
+_COMPARATOR = re.compile(
+    r"\b(?:councils|local\s+authorities|authorities)\s+in\s+England\b|\bnational(?:ly|\s+average|\s+figure)\b|"
+    r"\bEngland\s+average\b|\bstatistical\s+neighbours?\b|\b(?:all|other)\s+(?:councils|local\s+authorities)\b|"
+    r"\bregional\s+average\b|\b(?:in|across)\s+England\b",
+    re.I,
+)
 _INHERIT_UNITS = 3  # units before a period-less unit that may give it its period
 
 
@@ -666,6 +696,9 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
     so every row of a list gets the list's header as its lead-in.
     """
     j = i - 1
+    if _BULLET.match(units[i].text):
+        while j >= 0 and _BULLET.match(units[j].text):
+            j -= 1  # sibling bullet points: the list's lead-in is above them
     if _row_like(units[i]):
         while j >= 0 and (_row_like(units[j]) or _ROW_END.search(units[j].text)):
             j -= 1  # sibling rows, short or long ("** CF2 Eff Reduction in ... -1,500 -2,200")
@@ -778,8 +811,15 @@ _CONCEPTS = frozenset(
 
 
 def _overlap(
-    question: frozenset[str], own: frozenset[str], lead: frozenset[str], around: frozenset[str], strong: bool
+    question: frozenset[str],
+    own: frozenset[str],
+    lead: frozenset[str],
+    around: frozenset[str],
+    strong: bool,
+    section: frozenset[str] = frozenset(),
 ) -> float:
+    """Weighted share of the question's terms in a unit (1), its lead-in (0.85 or 0.4),
+    its section heading (0.6) or its paper's title and context (0.3)."""
     total = sum(_weight(t) for t in question)
     if total == 0:
         return 0.0
@@ -789,6 +829,8 @@ def _overlap(
             got += _weight(term)
         elif term in lead:
             got += _weight(term) * (0.85 if strong else 0.4)
+        elif term in section:
+            got += _weight(term) * 0.6
         elif term in around:
             got += _weight(term) * 0.3
     return got / total
@@ -1007,8 +1049,8 @@ def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit, above: str = "") -> t
     tokens = list(re.finditer(r"\S+", text))
     cells = []
     for tok in reversed(tokens):
-        if not _CELL.match(tok.group(0)):
-            break
+        if not _CELL.match(tok.group(0)) or re.fullmatch(r"(?:19|20)\d\d", tok.group(0)):
+            break  # a year ends the label ("Recommendations 2019"), it is not a cell
         cells.append(tok)
     cells.reverse()
     label = text[: cells[0].start()] if cells else ""
@@ -1084,6 +1126,19 @@ def _table_lines(units: list[Unit]) -> list[Unit]:
                 lead = len(line) - len(line.lstrip())
                 out.append(Unit(unit.start + off + lead, unit.start + off + lead + len(line.strip()), line.strip(), row=True))
     return out
+
+
+def _typed_values(frame: QuestionFrame, text: str) -> frozenset[str]:
+    """The dates (day or month precision), grades or frequencies a text gives."""
+    if frame.answer_type == "date":
+        return frozenset(f.key for f in extract_figures(text) if f.kind in ("date", "month"))
+    if frame.answer_type == "judgement":
+        return frozenset(m.group(0).lower() for m in _GRADE.finditer(text))
+    if frame.answer_type == "frequency":
+        return frozenset(m.group(0).lower() for m in _FREQUENCY.finditer(text))
+    if frame.answer_type == "person":
+        return frozenset(m.group(0) for m in _PERSON.finditer(text))
+    return frozenset()
 
 
 def _rows_inside(unit: Unit) -> bool:
