@@ -35,9 +35,9 @@ from .sentences import Unit, split_units
 
 # Calibrated on the sample corpus (tests/answer/test_extractive.py): below these a
 # unit does not answer the question.
-FIGURE_THRESHOLD = 0.6
-TEXT_THRESHOLD = 0.62
-TYPED_THRESHOLD = 0.56  # "when"/"who"/grade/how-often: the unit must also hold a date, a name, a grade...
+FIGURE_THRESHOLD = 0.65
+TEXT_THRESHOLD = 0.67
+TYPED_THRESHOLD = 0.56  # grade and how-often questions: the unit must also hold a grade or a frequency
 TYPED_DIFFER_RATIO = 0.6
 _TYPED = frozenset({"date", "person", "judgement", "frequency"})
 DISAGREE_RATIO = 0.8
@@ -280,7 +280,7 @@ class ExtractiveComposer:
                 return self._drop("breakdown-total", unit)  # a total introducing a breakdown ("... totals £90.9m, as follows:")
         elif (len(own - frame.terms) <= 1 and not _type_match(frame, unit.text, strict=True)) or _REQUEST.search(unit.text):
             return self._drop("restates-question", unit)  # it restates the question, or is the request itself, not an answer
-        overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead, terms(hit.section or ""))
+        overlap = _overlap(subject_terms(frame), own, lead_terms, around, strong_lead)
         extra = len(own - frame.terms - {"number"})
         if _type_match(frame, unit.text, strict=True):
             extra = max(0, extra - 2)  # the answer's own words ("requires improvement") are not noise
@@ -358,7 +358,7 @@ class ExtractiveComposer:
                 and frame.answer_type != "person"
                 and _heading_like(unit)
                 and not answers_question
-                and not (frame.answer_type in _TYPED and _typed_values(frame, unit.text))  # "Inspection dates: 23 ..."
+                and not (frame.answer_type in _TYPED and ":" in unit.text and _typed_values(frame, unit.text))  # "Inspection dates: 23 ..."
             )
         ):
             return self._drop("question-or-heading", unit)  # a question or a heading is not an answer
@@ -397,9 +397,13 @@ class ExtractiveComposer:
         exact, years = _periods(units[i].text)
         if exact or years:
             return 0.0  # it names its own period, which is not the one asked
+        if frame.wants_figure and not (_PRESENT.search(units[i].text) or _ANAPHORA.match(units[i].text)):
+            return 0.0  # a figure takes a period only as "currently ..." or "Of these ..." (its sentence before)
         nearby = " ".join([*(u.text for u in units[max(0, i - _INHERIT_UNITS) : i]), hit.section or "", hit.context])
         if _period_match(frame, "", nearby)[0]:
             return 0.6
+        if frame.wants_figure and not _PRESENT.search(units[i].text):
+            return 0.0  # a figure far from any date: only "currently ..." takes its page's or paper's
         if frame.years and not (frame.dates or frame.months or frame.fys) and _period_match(frame, "", page_text)[0]:
             return 0.4
         doc = self.docstore.get_document(hit.doc_id)
@@ -418,7 +422,13 @@ class ExtractiveComposer:
             if parts is not None:
                 return parts
         candidates, rejections = self.candidates(frame, hits)
-        threshold = FIGURE_THRESHOLD if frame.wants_figure else TYPED_THRESHOLD if frame.answer_type in _TYPED else TEXT_THRESHOLD
+        threshold = (
+            FIGURE_THRESHOLD
+            if frame.wants_figure
+            else TYPED_THRESHOLD
+            if frame.answer_type in ("judgement", "frequency")
+            else TEXT_THRESHOLD
+        )
         passing = [c for c in candidates if c.score >= threshold]
         if not passing:
             return Draft(refusal_text(frame, rejections), False, [], candidates, rejections)
@@ -660,6 +670,7 @@ _COMPARATOR = re.compile(
     r"\bregional\s+average\b|\b(?:in|across)\s+England\b",
     re.I,
 )
+_PRESENT = re.compile(r"\b(?:currently|current|now|at\s+present|presently|to\s+date|as\s+it\s+stands)\b", re.I)
 _INHERIT_UNITS = 3  # units before a period-less unit that may give it its period
 
 
@@ -811,15 +822,10 @@ _CONCEPTS = frozenset(
 
 
 def _overlap(
-    question: frozenset[str],
-    own: frozenset[str],
-    lead: frozenset[str],
-    around: frozenset[str],
-    strong: bool,
-    section: frozenset[str] = frozenset(),
+    question: frozenset[str], own: frozenset[str], lead: frozenset[str], around: frozenset[str], strong: bool
 ) -> float:
     """Weighted share of the question's terms in a unit (1), its lead-in (0.85 or 0.4),
-    its section heading (0.6) or its paper's title and context (0.3)."""
+    or its paper's title, section and context (0.3)."""
     total = sum(_weight(t) for t in question)
     if total == 0:
         return 0.0
@@ -829,8 +835,6 @@ def _overlap(
             got += _weight(term)
         elif term in lead:
             got += _weight(term) * (0.85 if strong else 0.4)
-        elif term in section:
-            got += _weight(term) * 0.6
         elif term in around:
             got += _weight(term) * 0.3
     return got / total
@@ -1105,6 +1109,8 @@ _HEADER_LOOKBACK = 60  # lines
 def _period_header(above: str, n_cells: int) -> str | None:
     """The nearest line above naming exactly ``n_cells`` periods (repaired), or None."""
     for line in reversed(above.splitlines()[-_HEADER_LOOKBACK:]):
+        if len(line.split()) >= 12 and line.rstrip().endswith("."):
+            return None  # prose: the table (and any header of its own) ends here
         repaired = _BROKEN_FY.sub(r"\1/\2\3", line)
         if len(list(_PERIOD_COL.finditer(repaired))) == n_cells and n_cells >= 2:
             return repaired
@@ -1206,7 +1212,8 @@ def covers(frame: QuestionFrame, near: frozenset[str], wider: frozenset[str] = f
     if named_terms(frame) - near - wider:
         return False
     weight = sum(_weight(t) for t in key)
-    got = sum(_weight(t) * (1.0 if t in near else 0.5 if t in wider else 0.0) for t in key)
+    half = 0.0 if frame.wants_figure else 0.5  # a figure must sit by its measure's words, not just on their page
+    got = sum(_weight(t) * (1.0 if t in near else half if t in wider else 0.0) for t in key)
     need = COVERAGE_FIGURE if frame.wants_figure else COVERAGE_TEXT
     return got / weight >= need - 1e-9
 
