@@ -112,3 +112,48 @@ def test_table_cell_read_as_grid_and_row_quoted():
     assert weekly is not None and weekly[0] is not None and weekly[0].raw == "4100"
     ambiguous = _grid_cell(parse_question("What is the average cost of an external residential placement?"), hit, row)
     assert ambiguous == (None, False)  # no column named: refuse rather than guess
+
+
+def test_foi_reply_under_the_matching_request(assistant) -> None:
+    answer = assistant.ask("Which software does Leicester City use to manage looked after children data?")
+    assert answer.found
+    for product in ("ONE system", "Liquid Logic", "Datanet"):
+        assert product in answer.answer
+    assert "The names of any software" not in answer.answer  # the reply, not the request
+    assert answer.citations[0].doc_id == "foi-2015-leicester-city-looked-after-children"
+    assert_quotes_verbatim(assistant, answer)
+
+
+def test_grade_question_gives_the_councils_grade_not_national_shares(assistant) -> None:
+    answer = assistant.ask("What overall effectiveness grade did Ofsted give Leicestershire's children's services in 2019?")
+    assert answer.found
+    assert "requires improvement" in answer.answer
+    assert "councils in England" not in answer.answer  # a national comparison is not Leicestershire's grade
+    assert "inadequate" not in answer.answer and "outstanding" not in answer.answer
+
+
+def test_table_header_on_the_page_before_picks_the_year_column(assistant) -> None:
+    answer = assistant.ask("What saving is planned from reducing social care placement costs in 2021/22?")
+    assert answer.found
+    assert "2,200" in answer.answer
+    for other_year in ("1,500", "2,900", "3,600"):
+        assert f"give {other_year}" not in answer.answer
+    assert answer.citations[0].page == 26
+    assert_quotes_verbatim(assistant, answer)
+
+
+def test_a_line_item_asked_for_is_never_answered_with_the_total(assistant) -> None:
+    answer = assistant.ask("What is the proposed 2020/21 net budget for Children in Care in Leicestershire?")
+    # the department's "Proposed/Provisional net budget 80,914" is another line of the table
+    assert "80,914" not in answer.answer
+    if answer.found:
+        assert "41,018" in answer.answer
+
+
+def test_current_figure_takes_the_papers_month(assistant) -> None:
+    answer = assistant.ask(
+        "How many care leavers aged 18 to 25 does Leicestershire currently have, according to the "
+        "January 2020 care leaver offer report?"
+    )
+    assert answer.found and "283" in answer.answer
+    assert answer.citations[0].page == 56

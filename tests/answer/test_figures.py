@@ -52,3 +52,10 @@ def test_shift_years() -> None:
     assert shift_years("in Leicestershire on 31 March 2020?", -1) == "in Leicestershire on 31 March 2019?"
     assert shift_years("What was the LAC budget in 2014-15?", -1) == "What was the LAC budget in 2013-14?"
     assert shift_years("at 31/3/2019 and in 2020", 1) == "at 31/3/2020 and in 2021"
+
+
+def test_counts_written_as_words() -> None:
+    from assistant.answer.figures import extract_figures
+
+    keys = [f.key for f in extract_figures("Six recommendations had been set out; a two-year plan; one of ten")]
+    assert keys == ["number:6", "number:10"]  # "two-year" is not a count, "one" is left out

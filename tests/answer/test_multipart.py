@@ -1,0 +1,46 @@
+"""Questions asking two things: split, each part answered or refused in its place."""
+
+from __future__ import annotations
+
+from assistant.answer.multipart import split_parts
+
+from .test_extractive import assert_figures_grounded, assert_quotes_verbatim
+
+
+def test_split_on_a_second_question_word_only() -> None:
+    assert split_parts("How many recommendations did Ofsted make, and by when is the action plan due?") == [
+        "How many recommendations did Ofsted make?",
+        "By when is the action plan due?",
+    ]
+    # "children and care leavers" is one subject, not two questions
+    assert split_parts("How many children and care leavers did Leicestershire support in March 2020?") == [
+        "How many children and care leavers did Leicestershire support in March 2020?"
+    ]
+    assert split_parts("How did persistent absence change from 2017-18 to 2018-19?") == [
+        "How did persistent absence change from 2017-18 to 2018-19?"
+    ]
+
+
+def test_both_parts_answered_each_cited(assistant) -> None:
+    answer = assistant.ask(
+        "How many unaccompanied asylum-seeking children and care leavers did Leicestershire support in "
+        "March 2020, and what UASC budget growth is proposed for 2020/21?"
+    )
+    assert answer.found
+    assert "105" in answer.answer and "£0.75m" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"cic-health-annual-report-2019-20", "cfosc-2020-01-21-agenda-pack"}
+    assert "[1]" in answer.answer and "[2]" in answer.answer
+    assert_quotes_verbatim(assistant, answer)
+    assert_figures_grounded(answer)
+
+
+def test_unanswered_part_says_so_in_its_place(assistant) -> None:
+    answer = assistant.ask(
+        "How many recommendations did Ofsted make in the 2019 inspection, and by when is the action plan due?"
+    )
+    assert answer.found
+    assert "10th February 2020" in answer.answer or "10 February 2020" in answer.answer
+    # a part without evidence is refused in words, never filled with a guess
+    if "six" not in answer.answer.lower() and "6" not in answer.answer:
+        assert "do not say how many recommendations" in answer.answer
+    assert_quotes_verbatim(assistant, answer)
