@@ -611,6 +611,10 @@ def main():
             fh.write(json.dumps({k: it[k] for k in order if k in it}, ensure_ascii=False) + "\n")
     qorder = ["id", "question", "kind", "found", "answer_any", "answer_all", "must_not", "source", "pages",
               "evidence", "also", "conversation", "turn", "split", "note"]
+    # holdout2: 30 items written on 22 Nov 2026, after that day's dev tuning, by an engineer
+    # who never ran the assistant; kept in their own file, appended as they are (split fixed).
+    holdout2 = [json.loads(line) for line in (EVALS / "qa_holdout2.jsonl").read_text(encoding="utf8").splitlines() if line]
+    qa += holdout2
     with open(EVALS / "qa_set.jsonl", "w", encoding="utf8") as fh:
         for it in qa:
             fh.write(json.dumps({k: it[k] for k in qorder if k in it}, ensure_ascii=False) + "\n")

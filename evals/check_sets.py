@@ -144,7 +144,7 @@ def main() -> int:
         if it["id"] in ids:
             errors.append(f"{w}: duplicate id")
         ids.add(it["id"])
-        if it.get("split") not in ("dev", "holdout"):
+        if it.get("split") not in ("dev", "holdout", "holdout2"):
             errors.append(f"{w}: bad split")
         check_evidence(w, it["source"], it["pages"], it["evidence"], errors, warnings)
         for j, a in enumerate(it.get("also", [])):
@@ -163,7 +163,7 @@ def main() -> int:
         ids.add(it["id"])
         if it.get("kind") not in QA_KINDS:
             errors.append(f"{w}: bad kind {it.get('kind')}")
-        if it.get("split") not in ("dev", "holdout"):
+        if it.get("split") not in ("dev", "holdout", "holdout2"):
             errors.append(f"{w}: bad split")
         if it["kind"] == "unanswerable" and it["found"]:
             errors.append(f"{w}: unanswerable must have found=false")
