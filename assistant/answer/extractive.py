@@ -397,6 +397,11 @@ class ExtractiveComposer:
         exact, years = _periods(units[i].text)
         if exact or years:
             return 0.0  # it names its own period, which is not the one asked
+        doc = self.docstore.get_document(hit.doc_id)
+        meta = getattr(doc, "meta", None)
+        if frame.fys and not (frame.dates or frame.months or frame.years) and meta is not None:
+            if frame.fys <= _paper_fys(meta):
+                return 0.3  # "28 adopters approved" in the annual report for 2019-20
         if frame.wants_figure and not (_PRESENT.search(units[i].text) or _ANAPHORA.match(units[i].text)):
             return 0.0  # a figure takes a period only as "currently ..." or "Of these ..." (its sentence before)
         nearby = " ".join([*(u.text for u in units[max(0, i - _INHERIT_UNITS) : i]), hit.section or "", hit.context])
@@ -406,8 +411,6 @@ class ExtractiveComposer:
             return 0.0  # a figure far from any date: only "currently ..." takes its page's or paper's
         if frame.years and not (frame.dates or frame.months or frame.fys) and _period_match(frame, "", page_text)[0]:
             return 0.4
-        doc = self.docstore.get_document(hit.doc_id)
-        meta = getattr(doc, "meta", None)
         if meta is not None and _paper_period_matches(frame, meta):
             return 0.3
         return 0.0
@@ -674,6 +677,14 @@ _PRESENT = re.compile(r"\b(?:currently|current|now|at\s+present|presently|to\s+d
 _INHERIT_UNITS = 3  # units before a period-less unit that may give it its period
 
 
+def _paper_fys(meta: Any) -> frozenset[str]:
+    """The financial or academic years a paper is about, from its period or title ("2019-20")."""
+    fys: set[str] = set()
+    for text in (getattr(meta, "period", None) or "", getattr(meta, "title", "") or ""):
+        fys |= {f.value for f in extract_figures(text) if f.kind == "fy"}
+    return frozenset(fys)
+
+
 def _paper_period_matches(frame: QuestionFrame, meta: Any) -> bool:
     """Whether every period the question names is the paper's own (its period or date).
 
@@ -681,9 +692,7 @@ def _paper_period_matches(frame: QuestionFrame, meta: Any) -> bool:
     31 March 2020; a paper dated 21 January 2020 speaks of January 2020 and of 2020.
     """
     date = getattr(meta, "date", None)
-    fys: set[str] = set()
-    for text in (getattr(meta, "period", None) or "", getattr(meta, "title", "") or ""):
-        fys |= {f.value for f in extract_figures(text) if f.kind == "fy"}
+    fys = _paper_fys(meta)
     ends = {f"{int(fy) + 1}-03-31" for fy in fys}
     for iso in frame.dates:
         if not (iso in ends or (date is not None and date.isoformat() == iso)):

@@ -76,14 +76,16 @@ def rewrite(question: str, previous: Sequence[str]) -> str:
     shifted = bool(_BACK.search(question) or _FORWARD.search(question))
     new_terms = set() if shifted else follow.terms - {"number"}
     if new_terms and not (new_terms <= parse_question(base).terms):
-        head = re.match(
-            r"^\s*(how\s+many|how\s+much|what\s+(?:was|is|were|are)(?:\s+the)?|when|who)\b", base, re.I
-        )
+        head_pattern = r"^\s*(how\s+many|how\s+much|what\s+(?:was|is|were|are)(?:\s+the)?|when|who)\b"
+        head = re.match(head_pattern, base, re.I)
         subject = _strip_context(question)
+        if subject and re.match(head_pattern, subject, re.I):
+            head = re.match(r"", "")  # "and how many adopters were approved?" asks in its own words
         if head and subject:
             base_frame = parse_question(result)
             tail = " ".join(filter(None, [_council_phrase(base_frame.councils), _period_phrase(result)]))
-            result = f"{head.group(0).strip().capitalize()} {subject} {tail}".strip() + "?"
+            words = f"{head.group(0).strip()} {subject}".strip()
+            result = f"{words[:1].upper()}{words[1:]} {tail}".strip() + "?"
     return re.sub(r"\s+", " ", result).strip()
 
 

@@ -40,3 +40,12 @@ def test_history_is_rewritten_turn_by_turn() -> None:
         "What was the LAC budget in 2013-14?",
         "What was the LAC budget in 2012-13?",
     ]
+
+
+def test_follow_up_in_its_own_words_keeps_council_and_period() -> None:
+    from assistant.answer.followup import rewrite
+
+    previous = ["How many children were adopted in Leicestershire in 2019/20?"]
+    assert rewrite("And how many adopters were approved?", previous) == (
+        "How many adopters were approved in Leicestershire in 2019/20?"
+    )
