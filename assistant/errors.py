@@ -10,6 +10,7 @@
      +-- NotFound                  status 404  (what)
      +-- BadRequest                status 400  (field)
      +-- ProviderError             status 502  LLM backend failed or unreachable
+     |    +-- ToolsUnsupported     the model or endpoint cannot do function calling
      +-- GroundingError            status 500  an answer could not be verified
      +-- ToolError                 status 422  KPI tool failed (bad metric, source down)
      |    +-- LiveSourceUnavailable status 503 live KPI file/database unreachable
@@ -88,6 +89,11 @@ class BadRequest(AssistantError):
 
 class ProviderError(AssistantError):
     status = 502
+
+
+class ToolsUnsupported(ProviderError):
+    """The model or endpoint cannot call tools (rejects ``tools``, or ignores a forced
+    ``tool_choice``); the composer falls back to the deterministic KPI router."""
 
 
 class GroundingError(AssistantError):

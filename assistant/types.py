@@ -151,6 +151,7 @@ class ToolCall(BaseModel):
     name: str
     arguments: dict[str, Any]
     result: Any
+    caller: Literal["router", "model"] = "router"  # who chose the call: the question router or the LLM
 
 
 class Answer(BaseModel):

@@ -11,6 +11,16 @@ so), run the grounding check on whatever was composed, and stream events:
 
 Token events show progress; the ``answer`` event carries the checked text, which
 may be shorter than the tokens streamed (unsupported sentences removed).
+
+With an LLM that can call tools, a figure question goes through native function
+calling (:mod:`assistant.answer.function_calling`): the model is offered the KPI tools
+(forced to the router's tool when the router recognised one), its calls are checked
+and run, and its results come back to it as ``tool`` messages before it writes the
+answer. Its calls are listed in ``tool_calls`` (``caller="model"``); only those that
+fit the question are evidence. When the provider cannot call tools, or none of the
+model's calls gives a usable figure, the router's call is used, with a note.
+When the router has a call, the model gets one round of calls (the router's figure
+is the fallback); otherwise a second round, to correct an error.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..config import LOCAL_OPERATOR, Principal, Settings
-from ..errors import ProviderError, ToolError
+from ..errors import ProviderError, ToolError, ToolsUnsupported
 from ..types import Answer, Citation, Hit, SearchFilters, ToolCall
 from .extractive import (
     FIGURE_THRESHOLD,
@@ -33,10 +43,11 @@ from .extractive import (
     refusal_text,
 )
 from .followup import rewrite, standalone_history
+from .function_calling import Exchange, FunctionCaller, describe_calls, question_misfit, supports_tools
 from .grounding import Grounded, GroundingCheck, split_sentences
 from .lexicon import COUNCILS, council_id, expansions, terms
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
-from .providers.base import LlmProvider, get_provider
+from .providers.base import ChatMessage, LlmProvider, get_provider
 from .multipart import join_drafts, part_frames
 from .question import QuestionFrame, parse_question
 from .tooling import call_tool, describe, fold
@@ -92,6 +103,13 @@ class Composer:
             self._provider_loaded = True
         return self._provider
 
+    @property
+    def function_caller(self) -> FunctionCaller:
+        """The KPI tools as offered to an LLM (native function calling)."""
+        if not hasattr(self, "_function_caller"):
+            self._function_caller = FunctionCaller(self.kpis)
+        return self._function_caller
+
     def warm_up(self) -> None:
         """Load the LLM (if any) now rather than on the first question."""
         if self.provider is not None:
@@ -143,8 +161,7 @@ class Composer:
 
         provider = self.provider
         evidence = draft.found or bool(tool_citations)
-        if provider is not None and evidence:
-            yield {"event": "status", "data": "Writing the answer..."}
+        if provider is not None and (evidence or self._offers_tools(frame, tool_calls)):
             answer = yield from self._llm_turn(
                 provider, frame, draft, tool_text, tool_citations, tool_calls, notes
             )
@@ -238,8 +255,31 @@ class Composer:
         tool_calls: list[ToolCall],
         notes: list[str],
     ) -> Iterator[dict[str, Any]]:
+        passages = self._sources(frame, draft, [], "")
+        exchange: Exchange | None = None
+        if self._offers_tools(frame, tool_calls):
+            yield {"event": "status", "data": "Looking up KPI figures..."}
+            try:
+                exchange = self._function_calls(provider, frame, tool_calls, len(passages) + 1, notes)
+            except ProviderError as exc:
+                notes.append(f"The language model failed ({exc.detail}); showing the extractive answer.")
+                return self._extractive_answer(
+                    frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback"
+                )
+        made = exchange.calls if exchange is not None else []  # listed whatever became of them
+        tool_turns: list[ChatMessage] = []
+        if exchange is not None and exchange.used:
+            tool_calls, tool_turns = exchange.used, exchange.messages
+            tool_text, tool_citations = describe_calls(exchange.used, len(draft.citations) + 1, self._title)
+        elif made and tool_calls:
+            notes.append("None of the model's KPI calls gave a usable figure; the figure is the question router's.")
+        listed = [*made, *(c for c in tool_calls if c not in made)]
+        if not draft.found and not tool_citations:  # the model's calls found nothing either
+            return _listing(self._extractive_answer(frame, draft, "", [], [], notes), listed)
         sources = self._sources(frame, draft, tool_citations, tool_text)
-        messages = build_messages(frame.text, sources)
+        # The model's own calls come back to it as tool messages; router figures are numbered sources.
+        messages = [*build_messages(frame.text, passages if tool_turns else sources), *tool_turns]
+        yield {"event": "status", "data": "Writing the answer..."}
         pieces: list[str] = []
         try:
             for piece in generate(provider, messages, max_tokens=self.settings.llm_max_tokens):
@@ -247,9 +287,10 @@ class Composer:
                 yield {"event": "token", "data": piece}
         except ProviderError as exc:
             notes.append(f"The language model failed ({exc.detail}); showing the extractive answer.")
-            return self._extractive_answer(
+            fallback = self._extractive_answer(
                 frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback"
             )
+            return _listing(fallback, listed)
 
         reply = attach_markers("".join(pieces).strip(), sources)
         kept: list[str] = []
@@ -269,18 +310,62 @@ class Composer:
             notes.append(
                 "The language model's answer could not be verified against the papers; showing the extractive answer."
             )
-            return self._extractive_answer(
-                frame,
-                draft,
-                tool_text,
-                tool_citations,
-                tool_calls,
-                notes,
-                mode="llm-fallback",
-                removed=removed,
+            return _listing(
+                self._extractive_answer(
+                    frame,
+                    draft,
+                    tool_text,
+                    tool_citations,
+                    tool_calls,
+                    notes,
+                    mode="llm-fallback",
+                    removed=removed,
+                ),
+                listed,
             )
         grounded.removed = removed
-        return _answer(grounded, True, tool_calls, f"llm:{provider.name}", removed, notes)
+        return _answer(grounded, True, listed, f"llm:{provider.name}", removed, notes)
+
+    def _offers_tools(self, frame: QuestionFrame, router_calls: list[ToolCall]) -> bool:
+        """Whether the LLM is offered the KPI tools: a figure question about a local council."""
+        return self.kpis is not None and not frame.foreign and (bool(router_calls) or frame.wants_figure)
+
+    def _function_calls(
+        self,
+        provider: LlmProvider,
+        frame: QuestionFrame,
+        router_calls: list[ToolCall],
+        first_n: int,
+        notes: list[str],
+    ) -> Exchange | None:
+        """The model's KPI calls (None when it cannot call tools: the router's call stands)."""
+        if not supports_tools(provider):
+            notes.append(f"The {provider.name} provider cannot call tools; KPI figures are the question router's.")
+            return None
+        choice = router_calls[0].name if router_calls else "auto"
+        try:
+            exchange = self.function_caller.run(
+                provider,
+                frame.text,
+                tool_choice=choice,
+                first_n=first_n,
+                titles=self._title,
+                fits=lambda call: self._misfit(frame, call),
+                max_rounds=1 if router_calls else None,  # the router's call is the fallback
+            )
+        except ToolsUnsupported as exc:
+            notes.append(f"The language model cannot call tools ({exc.detail}); KPI figures are the question router's.")
+            return None
+        notes.extend(exchange.notes)
+        return exchange
+
+    def _misfit(self, frame: QuestionFrame, call: ToolCall) -> str | None:
+        """Why the model's call does not answer the question (the router's call's checks too)."""
+        if not _tool_fits(frame, call):
+            return "its figure is not the kind of figure the question asks for"
+        if not _tool_names_measure(frame, describe(call, 1, self._title)[0]):
+            return "it is not the measure the question asks about"
+        return question_misfit(frame, call)
 
     def _sources(
         self, frame: QuestionFrame, draft: Draft, tool_citations: list[Citation], tool_text: str
@@ -379,6 +464,11 @@ def _answer(
         removed=list(removed),
         notes=list(notes),
     )
+
+
+def _listing(answer: Answer, calls: list[ToolCall]) -> Answer:
+    """``answer`` listing every KPI call made this turn (the model's included)."""
+    return answer.model_copy(update={"tool_calls": calls}) if calls else answer
 
 
 def _chunks(text: str, words: int = 8) -> Iterator[dict[str, Any]]:

