@@ -9,10 +9,13 @@
 For each file: hash its bytes; skip it when the index already holds exactly this
 version (``unchanged``); otherwise read, extract metadata and chunk it (in worker
 processes: one task per file, and a large PDF split into page ranges read by several
-workers at once so the biggest file does not hold up the batch), then hand it to the
-index, one document at a time,
-which replaces any earlier version under the same ``doc_id`` (``updated``). A file
-that cannot be read becomes ``failed`` with a one-line reason and the batch goes on.
+workers at once so the biggest file does not hold up the batch), embed its chunks (in
+the same workers, in slices, when the index's embedder runs on ONNX: every core embeds
+while the rest of the batch is still being read), then hand it to the index, one
+document at a time, which replaces any earlier version under the same ``doc_id``
+(``updated``). Writing stays in this process and keeps the index's crash-safe order.
+A file that cannot be read becomes ``failed`` with a one-line reason and the batch
+goes on; a document whose vectors could not be made in a worker is embedded here.
 
 Folders are walked recursively. Hidden files, ``README.md``, ``manifest.*`` and
 anything under a ``kpis/`` folder (KPI data, not papers) are passed over, as are
@@ -25,13 +28,14 @@ import hashlib
 import logging
 import math
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from ..config import Settings
 from ..errors import AssistantError, ConfigError, EmptyDocument, IngestError, UnreadableFile
@@ -56,6 +60,10 @@ SKIPPED_FOLDERS = frozenset({"kpis"})
 SPLIT_MIN_PAGES = 12  # files with fewer pages are read whole, by one worker
 RANGE_MIN_PAGES = 6  # no range is shorter than this (each worker re-opens the file)
 RANGES_PER_WORKER = 3  # aim for about this many tasks per worker, for balance
+
+# Embedding in the ingest workers: chunks per task (about a second of work each, so the
+# last document's slices spread over every worker).
+EMBED_SLICE = 32
 
 
 class _DocumentStore(Protocol):
@@ -102,6 +110,41 @@ class _Prepared:
     chunks: tuple[Chunk, ...] = ()
     reason: str | None = None
     seconds: float = 0.0
+    # (embedded texts, their vectors) made in the workers; None: the index embeds the chunks
+    embedded: tuple[tuple[str, ...], Any] | None = None
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Vectors for some of one document's chunk texts (a worker task's result)."""
+
+    order: int
+    rows: tuple[int, ...]
+    vectors: Any = None
+    reason: str | None = None
+    seconds: float = 0.0
+
+
+def embed_slice(embedding: Any, order: int, rows: tuple[int, ...], texts: list[str]) -> _Slice:
+    """Embed one slice of a document's texts (a worker task); failures come back as ``reason``."""
+    started = time.perf_counter()
+    try:
+        vectors = embedding.encode(texts)
+    except Exception as exc:  # the document is then embedded in the main process instead
+        logger.debug("embedding in a worker failed", exc_info=True)
+        return _Slice(order, rows, reason=f"{type(exc).__name__}: {exc}")
+    return _Slice(order, rows, vectors, seconds=time.perf_counter() - started)
+
+
+@dataclass
+class _Embedding:
+    """A prepared document waiting for its slices of vectors."""
+
+    prepared: _Prepared
+    texts: tuple[str, ...]
+    left: int
+    slices: list[_Slice] = field(default_factory=list)
+    failed: bool = False
 
 
 def prepare(job: _Job, settings: Settings) -> _Prepared:
@@ -356,7 +399,10 @@ class IngestPipeline:
                     else pool.submit(function, argument)
                     for _, function, argument in tasks
                 }
+                # Loaded here while the workers read (a first run makes the ONNX export now).
+                embedding = self._worker_embedding(workers)
                 parts: dict[int, list[_Part]] = {}
+                embeddings: dict[int, _Embedding] = {}
                 while running:
                     done, running = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -368,6 +414,20 @@ class IngestPipeline:
                             if parts_left[order] == 0:
                                 running.add(pool.submit(combine_parts, outcome.job, parts.pop(order), self.settings))
                             continue
+                        if isinstance(outcome, _Slice):
+                            ready = self._collect(embeddings, outcome)
+                            if ready is None:
+                                continue
+                            if ready.embedded is None and embedding is not None:
+                                logger.warning(
+                                    "embedding in the ingest workers failed (%s); embedding in this process",
+                                    outcome.reason or "see the log",
+                                )
+                                embedding = None
+                            outcome = ready
+                        elif embedding is not None and outcome.document is not None and outcome.chunks:
+                            running |= self._embed_in_workers(pool, embedding, outcome, embeddings)
+                            continue
                         del pending[outcome.job.order]
                         yield outcome
         except BrokenProcessPool:
@@ -375,6 +435,55 @@ class IngestPipeline:
             # ``if __name__ == "__main__"`` guard): finish the batch here instead.
             logger.warning("ingest worker pool failed; reading %d file(s) in-process", len(pending), exc_info=True)
             yield from (prepare(job, self.settings) for job in pending.values())
+
+    def _worker_embedding(self, workers: int) -> Any:
+        """How the workers embed chunks (``embeddings.WorkerEmbedding``), or None: the index
+        embeds them in this process (an index without an embedder, a torch backend, or a
+        model that cannot load, which the index then reports per document)."""
+        try:
+            embedder: Any = getattr(self.index, "embedder", None)
+            if not hasattr(embedder, "for_workers") or not hasattr(embedder, "precomputed"):
+                return None
+            return embedder.for_workers(threads=max(1, (os.cpu_count() or 1) // workers))
+        except Exception:  # index.add raises the same error, where it is reported per document
+            logger.debug("no embedding in the ingest workers", exc_info=True)
+            return None
+
+    @staticmethod
+    def _embed_in_workers(
+        pool: ProcessPoolExecutor, embedding: Any, prepared: _Prepared, embeddings: dict[int, _Embedding]
+    ) -> set[Future[Any]]:
+        """Submit ``prepared``'s chunk texts in slices of similar length; returns the tasks."""
+        from ..retrieval.nodes import search_text
+
+        texts = tuple(search_text(chunk) for chunk in prepared.chunks)  # what Index.add embeds
+        longest_first = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        slices = [tuple(longest_first[i : i + EMBED_SLICE]) for i in range(0, len(texts), EMBED_SLICE)]
+        order = prepared.job.order
+        embeddings[order] = _Embedding(prepared, texts, left=len(slices))
+        return {pool.submit(embed_slice, embedding, order, rows, [texts[i] for i in rows]) for rows in slices}
+
+    @staticmethod
+    def _collect(embeddings: dict[int, _Embedding], done: _Slice) -> _Prepared | None:
+        """The document once all its slices are back (without vectors if one failed)."""
+        entry = embeddings[done.order]
+        entry.left -= 1
+        if done.vectors is None:
+            entry.failed = True
+        else:
+            entry.slices.append(done)
+        if entry.left:
+            return None
+        del embeddings[done.order]
+        if entry.failed:
+            return entry.prepared
+        import numpy as np
+
+        rows = [row for part in entry.slices for row in part.rows]
+        vectors = np.empty((len(rows), entry.slices[0].vectors.shape[1]), dtype=np.float32)
+        vectors[rows] = np.concatenate([part.vectors for part in entry.slices])
+        seconds = entry.prepared.seconds + sum(part.seconds for part in entry.slices)
+        return replace(entry.prepared, embedded=(entry.texts, vectors), seconds=seconds)
 
     @staticmethod
     def _page_counts(jobs: list[_Job]) -> dict[int, int]:
@@ -404,7 +513,15 @@ class IngestPipeline:
             )
         started = time.perf_counter()
         try:
-            self.index.add(document, list(prepared.chunks))
+            if prepared.embedded is not None:
+                texts, vectors = prepared.embedded
+                index: Any = self.index  # one with an embedder: _worker_embedding checked
+                with index.embedder.precomputed(texts, vectors) as given:
+                    index.add(document, list(prepared.chunks))
+                if not given.used:  # the index embedded other texts: right, but the work was wasted
+                    logger.warning("%s: vectors made in the ingest workers went unused", job.path.name)
+            else:
+                self.index.add(document, list(prepared.chunks))
         except Exception as exc:  # one document the index refuses must not stop the others
             logger.exception("indexing %s failed", job.path)
             return _failed(
@@ -450,7 +567,7 @@ class _Progress:
             )
             self._task = self._bar.add_task("", total=total)
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         if self._bar is not None:
             self._bar.start()
         return self

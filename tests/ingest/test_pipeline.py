@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.config import LOCAL_OPERATOR, Settings
 from assistant.ingest.pipeline import IngestPipeline
+from assistant.retrieval.embeddings import Embedder, Precomputed
+from assistant.retrieval.nodes import search_text
 from assistant.types import Chunk, Document, SearchFilters
 
 from .conftest import CORPUS, FILES
@@ -196,11 +200,17 @@ def test_purge_removes_documents(settings: Settings, folder: Path) -> None:
 # --- the real Index ---------------------------------------------------------------
 
 
-def test_real_index_ingest_search_and_reingest(scratch_settings: Settings, folder: Path) -> None:
+@pytest.fixture(scope="module")
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The real model (ONNX export made once, in a cache of its own), shared by real indexes."""
+    return Embedder(Settings(home=tmp_path_factory.mktemp("embedder-home")))
+
+
+def test_real_index_ingest_search_and_reingest(scratch_settings: Settings, folder: Path, embedder: Embedder) -> None:
     from assistant.retrieval.index import Index
 
     scratch_settings.ensure_home()
-    index = Index(scratch_settings)
+    index = Index(scratch_settings, embedder=embedder)
     pipeline = IngestPipeline(scratch_settings, index)
     paths = [folder / FOI_DOCX.name, folder / FOI_PDF.name, folder / "broken" / "encrypted.pdf"]
     assert [r.status for r in pipeline.ingest(paths)] == ["indexed", "indexed", "failed"]
@@ -289,3 +299,141 @@ def test_one_large_pdf_alone_still_uses_every_worker(tmp_path: Path, monkeypatch
     results = IngestPipeline(Settings(home=tmp_path / "home", ingest_workers=2), index).ingest([paper])
     assert [r.status for r in results] == ["indexed"] and results[0].pages == 11
     assert seen == [2]  # 11 pages, ranges of at least RANGE_MIN_PAGES (6): two workers
+
+
+# --- embedding in the workers --------------------------------------------------------------
+
+
+class _Lengths:
+    """A stand-in embedding run in the worker processes: text -> (length, first char, 1)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray([[len(t), ord(t[0]) if t else 0, 1.0] for t in texts], dtype=np.float32)
+
+
+class _Broken:
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError("worker out of memory")
+
+
+class _Embedder:
+    """What the pipeline needs from an Embedder to embed in its workers."""
+
+    def __init__(self, embedding: object) -> None:
+        self.embedding = embedding
+        self.given: dict[tuple[str, ...], Precomputed] = {}
+
+    def for_workers(self, threads: int = 1) -> object:
+        return self.embedding
+
+    @contextmanager
+    def precomputed(self, texts: Sequence[str], vectors: np.ndarray) -> Iterator[Precomputed]:
+        self.given[tuple(texts)] = given = Precomputed(vectors)
+        yield given
+
+
+class _EmbeddingIndex(_Index):
+    """Records, per document, the vectors handed over from the workers (None: embedded here)."""
+
+    def __init__(self, embedding: object) -> None:
+        super().__init__()
+        self.embedder = _Embedder(embedding)
+        self.vectors: dict[str, np.ndarray | None] = {}
+
+    def add(self, document: Document, chunks: Sequence[Chunk]) -> None:
+        super().add(document, chunks)
+        texts = tuple(search_text(c) for c in chunks)  # what the real Index embeds
+        given = self.embedder.given.pop(texts, None)
+        if given is not None:
+            given.used += 1
+        self.vectors[document.doc_id] = None if given is None else given.vectors
+
+
+def test_workers_embed_each_chunk_and_the_index_gets_the_vectors_in_order(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.ingest.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "EMBED_SLICE", 2)  # several slices per paper, back in any order
+    index = _EmbeddingIndex(_Lengths())
+    results = _by_source(IngestPipeline(Settings(home=tmp_path / "home", ingest_workers=2), index).ingest([folder]))
+    assert results["truncated.pdf"].reason == "corrupt or truncated PDF"  # broken files still reported
+    indexed = {r.doc_id for r in results.values() if r.status == "indexed"}
+    assert indexed == {"foi-2015-leicester-city-looked-after-children", FOI_PDF.stem, "note"}
+    for doc_id in indexed:
+        texts = [search_text(c) for c in index.chunks[doc_id]]
+        vectors = index.vectors[doc_id]
+        assert vectors is not None, doc_id
+        assert np.array_equal(vectors, _Lengths().encode(texts))
+    assert len(index.chunks[FOI_PDF.stem]) > 2  # the slicing was exercised
+
+
+def test_when_a_worker_cannot_embed_the_index_embeds(
+    tmp_path: Path, folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = _EmbeddingIndex(_Broken())
+    results = IngestPipeline(Settings(home=tmp_path / "home", ingest_workers=2), index).ingest(
+        [folder / FOI_DOCX.name, folder / FOI_PDF.name, folder / "note.txt"]
+    )
+    assert [r.status for r in results] == ["indexed", "indexed", "indexed"]
+    assert set(index.vectors.values()) == {None}  # the index embedded every paper itself
+    warnings = [r.getMessage() for r in caplog.records if "embedding in the ingest workers failed" in r.getMessage()]
+    assert len(warnings) == 1 and "worker out of memory" in warnings[0]
+
+
+def test_real_index_embedded_in_workers_is_crash_safe_and_idempotent(
+    tmp_path: Path,
+    folder: Path,
+    embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from assistant.retrieval.index import Index
+    from assistant.retrieval.vector_store import VectorStore
+
+    settings = Settings(home=tmp_path / "home", ingest_workers=2)
+    settings.ensure_home()
+    index = Index(settings, embedder=embedder)
+    pipeline = IngestPipeline(settings, index)
+    assert embedder.backend_name == "onnx-int8"  # what `auto` picks: an ONNX backend, so workers embed
+    here: list[int] = []  # sizes of the batches embedded in this process
+    backend = type(embedder.backend)
+    encode = backend.encode
+    monkeypatch.setattr(
+        backend, "encode", lambda self, texts, size: here.append(len(texts)) or encode(self, texts, size)
+    )
+    upsert = VectorStore.upsert
+
+    def killed_for_the_pdf(self: VectorStore, nodes: Sequence, vectors: np.ndarray) -> None:
+        if nodes and nodes[0].metadata["doc_id"] == FOI_PDF.stem:
+            raise RuntimeError("killed between SQLite and Chroma")
+        upsert(self, nodes, vectors)
+
+    paths = [folder / FOI_DOCX.name, folder / FOI_PDF.name, folder / "broken" / "encrypted.pdf"]
+    with monkeypatch.context() as patched:
+        patched.setattr(VectorStore, "upsert", killed_for_the_pdf)
+        first = pipeline.ingest(paths)
+    assert [r.status for r in first] == ["indexed", "failed", "failed"]
+    assert first[1].reason == "could not be indexed (killed between SQLite and Chroma)"
+    assert index.docstore.pending_doc_ids() == [FOI_PDF.stem]
+    assert here == []  # every paper was embedded in the workers
+
+    again = pipeline.ingest(paths)
+    assert [r.status for r in again] == ["unchanged", "indexed", "failed"]
+    assert index.docstore.pending_doc_ids() == [] and here == []
+    assert not [r for r in caplog.records if "went unused" in r.getMessage()]  # the index took the workers' vectors
+    chunks = index.docstore.chunks_for(FOI_PDF.stem)
+    stored = index.vectors.collection.get(ids=[c.chunk_id for c in chunks], include=["embeddings"])
+    assert sorted(stored["ids"]) == sorted(c.chunk_id for c in chunks)
+    assert index.vectors.count() == sum(
+        len(index.docstore.chunks_for(d)) for d in (FOI_PDF.stem, "foi-2015-leicester-city-looked-after-children")
+    )
+    by_id = dict(zip(stored["ids"], np.asarray(stored["embeddings"]), strict=True))
+    from_workers = np.stack([by_id[c.chunk_id] for c in chunks])
+    in_process = embedder.embed_documents([search_text(c) for c in chunks])
+    assert np.min(np.sum(from_workers * in_process, axis=1)) >= 0.98  # int8 scales vary with the batch
+    hits = index.search(
+        "budget for looked after children 2013-14", filters=SearchFilters(), k=3, principal=LOCAL_OPERATOR
+    )
+    assert any("2013-14 - £26,462,900" in hit.text for hit in hits)
+    assert [r.status for r in pipeline.ingest(paths[:2])] == ["unchanged", "unchanged"]

@@ -198,3 +198,42 @@ def test_a_real_index_refuses_queries_from_another_backend(tmp_path: Path, embed
     reopened = Index(settings.model_copy(update={"embed_backend": other}), embedder=stub)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=f"ASSISTANT_EMBED_BACKEND={recorded['backend']}"):
         reopened.search("placements", filters=SearchFilters(), k=3, principal=LOCAL_OPERATOR)
+
+
+# --- embedding in other processes ------------------------------------------------------------
+
+
+def test_the_export_is_fused_and_quantised(onnx_cache: Path) -> None:
+    manifest = json.loads((onnx_cache_folder(MODEL, onnx_cache) / "export.json").read_text())
+    assert manifest["fusions"]["Attention"] == 6 and manifest["fusions"]["SkipLayerNormalization"] == 12
+    assert manifest["check_cosine"]["model.onnx"] >= 0.9999 and manifest["check_cosine"]["model_qint8.onnx"] >= 0.98
+
+
+def test_a_worker_embeds_as_its_embedder_and_never_exports(onnx_cache: Path, tmp_path: Path) -> None:
+    from assistant.retrieval.embeddings import WorkerEmbedding
+
+    in_process = OnnxBackend(MODEL, onnx_cache).encode(SENTENCES, batch_size=32)
+    worker = WorkerEmbedding("onnx-int8", MODEL, onnx_cache, batch_size=32, threads=1)
+    assert np.allclose(worker.encode(SENTENCES), in_process, atol=1e-4)  # one thread or two: same sums
+    with pytest.raises(RuntimeError, match="no finished ONNX export"):
+        WorkerEmbedding("onnx-int8", MODEL, tmp_path / "empty-cache", batch_size=32).encode(SENTENCES)
+    assert not (tmp_path / "empty-cache").exists()
+
+
+def test_workers_embed_only_with_an_onnx_backend(tmp_path: Path, embedder: Embedder) -> None:
+    spec = embedder.for_workers(threads=1)
+    assert spec is not None and (spec.backend, spec.threads) == (embedder.backend_name, 1) == ("onnx-int8", 1)
+    torch_embedder = Embedder(Settings(home=tmp_path, embed_backend="torch"))
+    assert torch_embedder.for_workers() is None  # loading torch in every worker costs more than it saves
+
+
+def test_precomputed_vectors_stand_in_for_exactly_their_texts(embedder: Embedder) -> None:
+    texts = SENTENCES[:2]
+    given = np.eye(2, embedder.dimension, dtype=np.float32)
+    with embedder.precomputed(texts, given) as record:
+        assert np.array_equal(embedder.embed_documents(texts), given)
+        assert not np.array_equal(embedder.embed_documents(texts[:1]), given[:1])  # other texts: the model
+    assert record.used == 1
+    assert not np.array_equal(embedder.embed_documents(texts), given)  # gone after the block
+    with pytest.raises(ValueError, match="vectors for 2 texts"), embedder.precomputed(texts, given[:1]):
+        pass

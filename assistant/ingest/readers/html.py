@@ -91,7 +91,7 @@ class HtmlReader:
             ("date", "created"),
             ("article:published_time", "created"),
         ):
-            tag = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or soup.find(
+            tag = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.IGNORECASE)}) or soup.find(
                 "meta", attrs={"property": name}
             )
             if tag is not None and not found.get(key):
