@@ -19,7 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
+from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
 from ...errors import EmptyDocument, UnreadableFile
 from .base import RawDocument, clean_text, meta_value
