@@ -15,12 +15,7 @@ cannot call tools leaves the question router in charge, with a note.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,17 +28,22 @@ from assistant.answer.figures import evidence_keys, supports
 from assistant.answer.function_calling import FunctionCaller, is_period, question_misfit
 from assistant.answer.grounding import answer_figures, tool_text
 from assistant.answer.providers import register_provider
-from assistant.answer.providers.llama_cpp import LlamaCppProvider, plain_messages, tool_format_messages
+from assistant.answer.providers.llama_cpp import (
+    LlamaCppProvider,
+    plain_messages,
+    tool_format_messages,
+)
 from assistant.answer.providers.openai_compat import OpenAICompatProvider
 from assistant.answer.question import parse_question
 from assistant.answer.tooling import _plain
-from assistant.config import Settings, default_gguf_path
+from assistant.config import Settings
 from assistant.errors import ToolsUnsupported
 from assistant.tools.catalogue import CATALOGUE
 from assistant.tools.functions import run_tool
 from assistant.types import Answer, ToolCall
 
-GGUF = default_gguf_path()
+from .llama_server import GGUF, llama_server
+
 KPI_QUESTION = "What was the LAC budget for Leicester City in 2014-15?"
 CARE_QUESTION = "How many children were in care in Leicestershire on 31 March 2020?"
 GOOD = '{"metric": "cla_at_31_march", "area": "Leicestershire", "period": "2020-03-31"}'
@@ -357,58 +357,11 @@ def test_a_provider_without_tools_falls_back_to_the_router(assistant, llama_comp
     assert_traced(assistant, answer)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def tools_server() -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server with a chat format that does tools."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            GGUF,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--model_alias",
-            "smollm2",
-            "--chat_format",
-            "chatml-function-calling",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/models", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("llama_cpp.server did not start") from None
-                time.sleep(0.3)
+    with llama_server("--chat_format", "chatml-function-calling") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # busy with a request on a loaded machine
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.slow

@@ -7,11 +7,6 @@ answer must be in a cited passage or a tool result.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +15,13 @@ import pytest
 from assistant.answer.composer import Composer
 from assistant.answer.figures import evidence_keys, supports
 from assistant.answer.grounding import answer_figures, tool_text
-from assistant.config import Settings, default_gguf_path
+from assistant.config import Settings
 from assistant.types import Answer
+
+from .llama_server import GGUF, llama_server
 
 pytestmark = pytest.mark.slow
 
-GGUF = default_gguf_path()
 QUESTION = "How many children were in care in Leicestershire on 31 March 2020?"
 
 def test_the_local_model_is_installed() -> None:
@@ -48,12 +44,6 @@ def assert_grounded(assistant, answer: Answer) -> None:
         assert supports(figure, evidence), (figure, answer.answer)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_composer(assistant, tmp_path_factory: pytest.TempPathFactory) -> Composer:
     settings = Settings(
@@ -70,47 +60,8 @@ def llama_composer(assistant, tmp_path_factory: pytest.TempPathFactory) -> Compo
 @pytest.fixture(scope="module")
 def openai_server() -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            GGUF,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--model_alias",
-            "smollm2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/models", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("llama_cpp.server did not start") from None
-                time.sleep(0.5)
+    with llama_server() as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # busy with a request on a loaded machine
-            process.kill()
-            process.wait()
 
 
 def test_local_model_answer_is_grounded(assistant, llama_composer: Composer) -> None:
