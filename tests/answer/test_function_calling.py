@@ -24,9 +24,7 @@ from typing import Any
 import pytest
 
 from assistant.answer.composer import Composer
-from assistant.answer.figures import evidence_keys, supports
 from assistant.answer.function_calling import FunctionCaller, is_period, question_misfit
-from assistant.answer.grounding import answer_figures, tool_text
 from assistant.answer.providers import register_provider
 from assistant.answer.providers.llama_cpp import (
     LlamaCppProvider,
@@ -43,6 +41,7 @@ from assistant.tools.functions import run_tool
 from assistant.types import Answer, ToolCall
 
 from .llama_server import GGUF, llama_server
+from .test_providers import assert_grounded
 
 KPI_QUESTION = "What was the LAC budget for Leicester City in 2014-15?"
 CARE_QUESTION = "How many children were in care in Leicestershire on 31 March 2020?"
@@ -238,17 +237,8 @@ def test_an_endpoint_without_tools_says_so(tmp_path: Path, caller: FunctionCalle
 # --- the real model ----------------------------------------------------------------------
 def assert_traced(assistant, answer: Answer) -> None:
     """Every figure left in the answer is in a cited passage or title or a tool result,
-    every quote is on its page, and every cited tool figure comes from a call that fits."""
-    evidence: set[str] = set()
-    for c in answer.citations:
-        evidence |= evidence_keys(c.quote) | evidence_keys(c.title)
-        if c.page is not None:
-            page = assistant.index.docstore.get_page(c.doc_id, c.page)
-            assert page is not None and c.quote in page.text
-    for call in answer.tool_calls:
-        evidence |= evidence_keys(tool_text(call.result))
-    for figure in answer_figures(answer.answer):
-        assert supports(figure, evidence), (figure, answer.answer)
+    every quote is on its page, and removed sentences are gone and unverified."""
+    assert_grounded(assistant, answer)
     if answer.removed:
         assert not answer.verified
     for sentence in answer.removed:
