@@ -87,6 +87,7 @@ class Candidate:
     overlap: float
     figure: Figure | None
     council: str | None
+    scale: str = ""  # a table's stated unit for its money cells ("£ thousands"), when the cell has none
 
     @property
     def quote(self) -> str:
@@ -311,11 +312,9 @@ class ExtractiveComposer:
 
         # A table row read as a grid: the header (in the hit's context) names the
         # columns, the question's period or measure words pick one; ambiguous: no answer.
-        grid = (
-            _grid_cell(frame, hit, unit, self._text_above(hit, page_text, unit))
-            if frame.wants_figure and (hit.kind == "table" or unit.row)
-            else None
-        )
+        gridded = frame.wants_figure and (hit.kind == "table" or unit.row)
+        above = self._text_above(hit, page_text, unit) if gridded else ""
+        grid = _grid_cell(frame, hit, unit, above) if gridded else None
         if grid is not None:
             figure, period_ok = grid
             if figure is None:
@@ -324,7 +323,8 @@ class ExtractiveComposer:
                 rejections.append(Rejection("period", council))
                 return self._drop("grid-period", unit)
             score = 0.6 * overlap + 0.15 + 0.15 + 0.1 * (1.0 - rank / max(1, n_hits))
-            return Candidate(hit, page_text, unit, unit.start, unit.end, score, overlap, figure, council)
+            scale = money_scale(f"{hit.context or ''}\n{above}", unit.text)
+            return Candidate(hit, page_text, unit, unit.start, unit.end, score, overlap, figure, council, scale)
 
         # Period: the date/year named must be in the unit or a strong lead-in.
         figures = extract_figures(unit.text)
@@ -499,7 +499,8 @@ class ExtractiveComposer:
                 numbers[ident] = len(citations) + 1
                 citations.append(citation_for(numbers[ident], c))
             assert c.figure is not None
-            stated.append(f"{c.figure.raw.strip()} {_period_phrase(label)} [{numbers[ident]}]")
+            scale = f" (in {c.scale})" if c.scale else ""
+            stated.append(f"{c.figure.raw.strip()}{scale} {_period_phrase(label)} [{numbers[ident]}]")
         lead = "The papers give " + (", ".join(stated[:-1]) + " and " + stated[-1]) + "."
         shown = list(answered)
         for label, c in answered:
@@ -541,6 +542,8 @@ class ExtractiveComposer:
             # is not restated as the question's measure: the quote says what it counts.
             restated = None if _qualified(frame, best) else restate(frame.text, best.figure.raw.strip())
             statement = restated or f"The papers give {best.figure.raw.strip()}"
+            if best.scale:  # "2,200" under a "£000" heading is £2.2m, not £2,200
+                statement += f" (in {best.scale}, as the table states)"
             support = f'{says(best.hit.doc_type)} "{_display(best)}" [1]'
             text = lead_sentence_text(statement, "[1]", support)
             return Draft(
@@ -551,7 +554,10 @@ class ExtractiveComposer:
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
         # Figures first, each with its citation (the citations carry title, date and
         # page, so none of those is restated in prose), then each paper's own words.
-        stated = "; ".join(f"{c.figure.raw.strip() if c.figure else ''} [{n}]" for n, c in enumerate(chosen, start=1))
+        stated = "; ".join(
+            f"{c.figure.raw.strip() if c.figure else ''}{f' (in {c.scale})' if c.scale else ''} [{n}]"
+            for n, c in enumerate(chosen, start=1)
+        )
         quotes = [f'{says(c.hit.doc_type)} "{_display(c)}" [{n}]' for n, c in enumerate(chosen, start=1)]
         one_paper = len({c.hit.doc_id for c in chosen}) == 1
         lead = "The paper gives different figures on different pages" if one_paper else "The papers give different figures"
@@ -1109,6 +1115,27 @@ def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit, above: str = "") -> t
         None,
     )  # "-2,200": the figure is the cell less its sign
     return (figure, period_ok)
+
+
+_THOUSANDS = re.compile(r"£\s*['’]?000s?\b|£\s*k\b|£\s*thousands?\b|\bthousands of pounds\b", re.I)
+_SCALE_LOOKBACK = 40  # lines
+
+
+def money_scale(above: str, row: str) -> str:
+    """"£ thousands" when the table above a row states its money columns in £000, else "".
+
+    Budget tables give "2,200" under a "£000" heading: stated bare, a reader could take
+    it for £2,200. The heading is looked for between the row and the prose above the
+    table; a row that writes its own "£" needs no scale.
+    """
+    if "£" in row:
+        return ""
+    for line in reversed(above.splitlines()[-_SCALE_LOOKBACK:]):
+        if _THOUSANDS.search(line):
+            return "£ thousands"
+        if len(line.split()) >= 12 and line.rstrip().endswith("."):
+            return ""  # prose: the table (and its heading) starts below
+    return ""
 
 
 _BROKEN_FY = re.compile(r"\b(20\d\d)\s*/\s*(\d)\s(\d)\b")  # "2021/2 2" as PDF text splits "2021/22"

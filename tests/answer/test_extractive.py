@@ -140,6 +140,20 @@ def test_table_header_on_the_page_before_picks_the_year_column(assistant) -> Non
         assert f"give {other_year}" not in answer.answer
     assert answer.citations[0].page == 26
     assert_quotes_verbatim(assistant, answer)
+    # The table's columns are "£000": 2,200 is £2.2m, so the unit is said, never "£2,200".
+    assert "2,200 (in £ thousands" in answer.answer
+    assert "£2,200" not in answer.answer
+    assert answer.verified and not answer.removed
+
+
+def test_money_scale_is_read_from_the_table_heading_only() -> None:
+    from assistant.answer.extractive import money_scale
+
+    heading = "References SAVINGS 2020/21 2021/22\n£000 £000\n* items unchanged"
+    assert money_scale(heading, "CF1 Eff New Departmental Operating Model -100 -100") == "£ thousands"
+    assert money_scale(heading, "G9 Unaccompanied Asylum Seeking Children £0.75m") == ""  # the row says £ itself
+    prose = "Gross Cost £000\nThe committee noted the report and asked for further detail on the capital programme."
+    assert money_scale(prose, "Provision of places 19,180") == ""  # the heading belongs to an earlier table
 
 
 def test_a_line_item_asked_for_is_never_answered_with_the_total(assistant) -> None:
