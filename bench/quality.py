@@ -38,7 +38,7 @@ def measure(settings: Any, split: str) -> dict[str, Any]:
     run.ingest()
     ingest_s = time.perf_counter() - started
     run.build_peers(["dense"])
-    items = [item for item in _load_items(SEARCH_SET, SearchItem.from_json, run.errors) if item.split == split]
+    items = [item for item in _load_items(SEARCH_SET, SearchItem.from_json, run.errors) if split == "all" or item.split == split]
     results = run.run_search(items)
     out: dict[str, Any] = {
         "backend": service.index.embedder.backend_name,

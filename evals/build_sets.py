@@ -611,10 +611,20 @@ def main():
             fh.write(json.dumps({k: it[k] for k in order if k in it}, ensure_ascii=False) + "\n")
     qorder = ["id", "question", "kind", "found", "answer_any", "answer_all", "must_not", "source", "pages",
               "evidence", "also", "conversation", "turn", "split", "note"]
+    def load_fixed(name):
+        return [json.loads(line) for line in (EVALS / name).read_text(encoding="utf8").splitlines() if line]
+
+    # dev2: 40 items (d2-001...d2-040, split "dev") written on 22 Nov 2026 from a reading of the
+    # papers by an engineer who never ran the assistant or read its code; kept in their own file
+    # and appended as they are (split fixed), after the generated items and before holdout2.
+    qa += load_fixed("qa_dev2.jsonl")
     # holdout2: 30 items written on 22 Nov 2026, after that day's dev tuning, by an engineer
     # who never ran the assistant; kept in their own file, appended as they are (split fixed).
-    holdout2 = [json.loads(line) for line in (EVALS / "qa_holdout2.jsonl").read_text(encoding="utf8").splitlines() if line]
+    holdout2 = load_fixed("qa_holdout2.jsonl")
     qa += holdout2
+    # holdout3: 30 items (h3-001...h3-030) written on 22 Nov 2026, with the same mix of kinds as
+    # dev2, by the same engineer (never ran the assistant); for measurement only, never tuning.
+    qa += load_fixed("qa_holdout3.jsonl")
     with open(EVALS / "qa_set.jsonl", "w", encoding="utf8") as fh:
         for it in qa:
             fh.write(json.dumps({k: it[k] for k in qorder if k in it}, ensure_ascii=False) + "\n")
