@@ -268,6 +268,9 @@ class ExtractiveComposer:
         wider = terms(page_text) | terms(hit.title or "")
         if not covers(frame, own | lead_terms | heading, wider):
             return self._drop(f"coverage {sorted(key_terms(frame) - own - lead_terms - heading)}", unit)
+        cohort = _cohorts(frame.text)
+        if cohort and not cohort <= _cohorts(" ".join([unit.text, *(u.text for u in lead), hit.section or "", hit.context or ""])):
+            return self._drop("cohort", unit)  # "Year 10" asked: a figure for all pupils is not theirs
         if frame.wants_figure:
             measure = measure_terms(frame)
             near_measure = own | (lead_terms if strong_lead else frozenset())
@@ -275,6 +278,8 @@ class ExtractiveComposer:
                 near_measure |= terms(_header_block(hit.context or ""))  # column headers
             if measure and len(measure & near_measure) / len(measure) < 0.5:
                 return self._drop("measure", unit)  # the unit's figure is of another measure
+            if (frame.terms & _KIND_QUALIFIERS) - near_measure - heading:
+                return self._drop("qualifier", unit)  # "independent fostering agency" asked: all foster placements is not it
             if unit.row and named_terms(frame) - _holder_terms(frame) - near_measure:
                 return self._drop("row-item", unit)  # a row of another line item ("net budget" total, not "Children in Care")
             if unit.text.rstrip().endswith(":") and not unit.row and key_terms(frame) - own:
@@ -296,7 +301,17 @@ class ExtractiveComposer:
         # Council: the unit's own mention, else its document's.
         unit_councils = councils_named(unit.text + " " + " ".join(u.text for u in lead))
         council = next(iter(unit_councils)) if len(unit_councils) == 1 else self.document_council(hit)
-        if frame.councils:
+        partners = bool(_PARTNERS.search(frame.text))
+        if partners:
+            # "Which other councils is Leicestershire working with ...": the answer names
+            # other councils, in the asking council's own papers.
+            council = self.document_council(hit)
+            if frame.councils and council not in frame.councils:
+                rejections.append(Rejection("council", council))
+                return self._drop("council-doc", unit)
+            if not _NAMES_COUNCIL.search(unit.text):
+                return self._drop("type", unit)
+        elif frame.councils:
             if unit_councils and (unit_councils - frame.councils or not unit_councils & frame.councils):
                 rejections.append(Rejection("council", council))
                 return self._drop("council-unit", unit)
@@ -580,6 +595,13 @@ _QUALIFIERS = frozenset(
 )
 
 
+# Of those, the ones that name a kind of placement or pupil: asked for, they must be by
+# the figure ("independent fostering agency placements" is not "foster placements").
+_KIND_QUALIFIERS = frozenset(
+    "independent external internal agency residential kinship sgo remand respite male female primary secondary".split()
+)
+
+
 def _figure_context(candidate: Candidate) -> tuple[str, str]:
     """The clause around a candidate's figure (before, after), and a bare row's lead-in."""
     fig = candidate.figure
@@ -726,7 +748,7 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
         while j >= 0 and _BULLET.match(units[j].text):
             j -= 1  # sibling bullet points: the list's lead-in is above them
     if _row_like(units[i]):
-        while j >= 0 and (_row_like(units[j]) or _ROW_END.search(units[j].text)):
+        while j >= 0 and (_row_like(units[j]) or _ROW_END.search(units[j].text)) and not _table_intro(units[j]):
             j -= 1  # sibling rows, short or long ("** CF2 Eff Reduction in ... -1,500 -2,200")
     lead: list[Unit] = []
     for k in (j, j - 1):
@@ -736,6 +758,27 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
         if units[k].text.rstrip().endswith(("?", ":")) or len(units[k].text) > 200:
             break
     return lead
+
+
+_PARTNERS = re.compile(
+    r"\b(?:other|which|what|partner|neighbouring|neighboring)\s+(?:local\s+)?(?:councils|authorities|local\s+authorities|las)\b", re.I
+)
+_NAMES_COUNCIL = re.compile(r"\b[A-Z][a-z]+(?:shire)?(?:\s+(?:City|County|Borough))?(?:\s+and\s+[A-Z][a-z]+(?:\s+(?:City|County))?)*\s+(?:County\s+|City\s+|Borough\s+)?Councils?\b")
+_COHORT = re.compile(r"\b(?:(?:school\s+)?year|yr|y)\s?(\d{1,2})(?![\d/,-]|\.\d)|\b(?:ks|key\s+stage)\s?(\d)\b", re.I)
+
+
+def _cohorts(text: str) -> frozenset[str]:
+    """School years and key stages a text names: "Year 10" -> {"y10"}, "KS2" -> {"ks2"}."""
+    return frozenset(f"y{m[1]}" if m[1] else f"ks{m[2]}" for m in _COHORT.finditer(text))
+
+
+def _table_intro(unit: Unit) -> bool:
+    """A table's own lead-in: a line introducing it ("... the following number of final
+    orders –") or its column header ("Type of Order 2018-19 2019-20"). A row's lead-in
+    stops there; the prose above belongs to the page, not to the row."""
+    text = unit.text.rstrip()
+    intro = text.endswith(":") or (text.endswith(("–", "—", " -")) and len(text.split()) >= 6)  # not "Supported Lodgings -"
+    return intro or len(re.findall(r"\b(?:19|20)\d\d\s*[/-]\s*\d\d\b", text)) >= 2
 
 
 def _period_count(frame: QuestionFrame) -> int:
@@ -955,6 +998,8 @@ def _answer_figure(
                 continue  # "12 months", "2 years"
             if _fragment(unit.text, fig):
                 continue
+            if _BASE_OF.search(unit.text[max(0, fig.start - 30) : fig.start]) and not frame.terms & {"total", "all"}:
+                continue  # "47 (27.6%) of the 170": 170 is the base the count is taken from
             pool.append(fig)
     # A figure nearer another date or period than the one asked is that period's figure.
     periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
@@ -967,6 +1012,12 @@ def _answer_figure(
     key_terms = frozenset(t for t in frame.terms if t not in _GENERIC) or frame.terms
 
     def window(fig: Figure) -> tuple[frozenset[str], frozenset[str]]:
+        # "47 (27.6%) of the 170 children leaving care ... went to live with parents": what
+        # 47 counts follows its share and base, so the window starts after them.
+        share = _SHARE_OF.match(unit.text, fig.end)
+        if share:  # to the end of its clause
+            after = re.split(r"[.;!?](?:\s|$)", unit.text[share.end() : share.end() + 100])[0]
+            return terms(after), terms(unit.text[max(0, fig.start - 50) : fig.start])
         return terms(unit.text[fig.end : fig.end + 35]), terms(unit.text[max(0, fig.start - 50) : fig.start])
 
     def fit(fig: Figure) -> float:
@@ -989,12 +1040,16 @@ def _answer_figure(
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     measure = measure_terms(frame)
     clause = re.split(r"[.;!?](?:\s|$)", unit.text[max(0, best.start - 110) : best.start])[-1]
-    clause += " " + re.split(r"[.;!?](?:\s|$)", unit.text[best.end : best.end + 70])[0]
+    share = _SHARE_OF.match(unit.text, best.end)
+    tail_end = share.end() + 100 if share else best.end + 70
+    clause += " " + re.split(r"[.;!?](?:\s|$)", unit.text[best.end : tail_end])[0]
     if measure and not bare_row and len(terms(clause) & measure) / len(measure) < 0.5:
         return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
 
 
+_SHARE_OF = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?\d[\d,]*")
+_BASE_OF = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?$")
 _CHANGE = re.compile(r"\b(?:increase|decrease|rise|fall|drop|reduction|growth|up|down)\s+(?:of|by)\s+(?:over\s+|around\s+|about\s+)?$", re.I)
 _CHANGE_TERMS = frozenset({"rise", "fall", "change", "growth", "differ", "difference", "reduc"})
 
@@ -1157,7 +1212,7 @@ def _table_lines(units: list[Unit]) -> list[Unit]:
     """A table's units one line each (sentence splitting can join rows)."""
     out: list[Unit] = []
     for unit in units:
-        if "\n" not in unit.text:
+        if "\n" not in unit.text or _prose(unit):
             out.append(unit)
             continue
         at = 0
@@ -1181,6 +1236,16 @@ def _typed_values(frame: QuestionFrame, text: str) -> frozenset[str]:
     if frame.answer_type == "person":
         return frozenset(m.group(0) for m in _PERSON.finditer(text))
     return frozenset()
+
+
+def _prose(unit: Unit) -> bool:
+    """A sentence wrapped over lines beside a table ("47 (27.6%) of the 170\nchildren leaving
+    care ... went to live with parents or relatives."): read whole, not line by line."""
+    return (
+        not _rows_inside(unit)
+        and len(unit.text.split()) >= 8
+        and bool(re.search(r"[a-z]{2}[.!?]\s*$", unit.text))
+    )
 
 
 def _rows_inside(unit: Unit) -> bool:

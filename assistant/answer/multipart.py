@@ -40,7 +40,10 @@ def part_frames(question: str, whole: QuestionFrame) -> list[QuestionFrame]:
     """A frame per part; a part that names no council or period takes the whole question's."""
     frames: list[QuestionFrame] = []
     named = _named_words(question)
-    for i, part in enumerate(split_parts(question)):
+    parts = split_parts(question)
+    for i, part in enumerate(parts):
+        if i:
+            part = _with_subject(part, parts[0])
         missing = [w for w in named if w.lower() not in part.lower()]
         if i and missing:
             part = f"{part.rstrip('?')} ({' '.join(missing)})?"  # "the action plan" of the Ofsted inspection
@@ -49,6 +52,33 @@ def part_frames(question: str, whole: QuestionFrame) -> list[QuestionFrame]:
             frame = replace(frame, councils=whole.councils)
         frames.append(frame)
     return frames
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# "..., and how many at 31 March 2020?": a part that gives only a new period.
+_ELLIPTICAL = re.compile(r"^(?P<wh>how\s+many|how\s+much|what)\s+(?P<rest>(?:at|on|in|during|for|by)\b.*)$", re.I)
+# Where the first part's subject ends: its own period or source ("according to the
+# November 2019 minutes", "at 31 March 2019", "in 2017-18").
+_SUBJECT_END = re.compile(
+    rf"\s+(?:according\s+to|as\s+at|at|on|in|during|for|by)\s+(?:the\s+)?(?:\d|(?:{_MONTHS})\b|20\d\d|q\d|quarter)",
+    re.I,
+)
+
+
+def _with_subject(part: str, first: str) -> str:
+    """An elliptical later part with the first part's subject put back.
+
+    "How many at 31 March 2020?" after "How many children were in IFA placements
+    according to the November 2019 minutes?" asks "How many children were in IFA
+    placements at 31 March 2020?", not how many children were in care.
+    """
+    m = _ELLIPTICAL.match(part.rstrip("?").strip())
+    if not m or len(m["rest"].split()) > 6:
+        return part
+    subject = _SUBJECT_END.split(first.rstrip("?"), maxsplit=1)[0]
+    if not re.match(rf"(?i){re.escape(m['wh'].split()[0])}", subject) or len(subject.split()) < 4:
+        return part
+    return f"{subject} {m['rest']}?"
 
 
 def _named_words(question: str) -> list[str]:

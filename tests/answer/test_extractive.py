@@ -171,3 +171,32 @@ def test_current_figure_takes_the_papers_month(assistant) -> None:
     )
     assert answer.found and "283" in answer.answer
     assert answer.citations[0].page == 56
+
+
+def test_a_count_taken_from_a_share_of_a_base_is_the_subset(assistant) -> None:
+    # "47 (27.6%) of the 170 children leaving care ... went to live with parents or relatives"
+    # sits above a table of court orders: the answer is 47, not a row of that table.
+    answer = assistant.ask(
+        "Of the children who stopped being looked after in 2019/20, how many went to live with their parents or relatives?"
+    )
+    assert answer.found
+    assert "47" in answer.answer
+    assert "Placement Order" not in answer.answer and "give 27" not in answer.answer
+    assert answer.citations[0].page == 25
+    assert_quotes_verbatim(assistant, answer)
+
+
+def test_a_school_year_asked_for_is_never_answered_with_all_pupils(assistant) -> None:
+    answer = assistant.ask("How many Year 10 children in care were given a fixed term exclusion in 2017-18?")
+    # "12.32% (50 pupils) in 2017-18" counts every year group: never restated as Year 10's.
+    assert "50 Year 10" not in answer.answer
+    if answer.found:
+        assert "14" in answer.answer
+
+
+def test_which_other_councils_names_the_partner_councils(assistant) -> None:
+    answer = assistant.ask("Which other councils is Leicestershire working with to match children with adoptive families?")
+    assert answer.found
+    assert "Leicester City" in answer.answer and "Lincolnshire" in answer.answer
+    assert "Scorecard" not in answer.answer
+    assert_quotes_verbatim(assistant, answer)

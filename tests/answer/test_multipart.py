@@ -44,3 +44,22 @@ def test_unanswered_part_says_so_in_its_place(assistant) -> None:
     if "six" not in answer.answer.lower() and "6" not in answer.answer:
         assert "do not say how many recommendations" in answer.answer
     assert_quotes_verbatim(assistant, answer)
+
+
+def test_a_part_giving_only_a_new_period_keeps_the_first_parts_subject(assistant) -> None:
+    from assistant.answer.multipart import _with_subject
+
+    first = "How many children were in independent fostering agency placements according to the November 2019 minutes?"
+    assert _with_subject("How many at 31 March 2020?", first) == (
+        "How many children were in independent fostering agency placements at 31 March 2020?"
+    )
+    assert _with_subject("What is the budget for 2021/22?", first) == "What is the budget for 2021/22?"  # not elliptical
+    answer = assistant.ask(
+        "How many Leicestershire children were in independent fostering agency placements according to the "
+        "November 2019 scrutiny minutes, and how many at 31 March 2020?"
+    )
+    # The second part asks about IFA placements: never answered with all children in care
+    # (657) or all foster placements (466), least of all restated as IFA placements.
+    assert "657" not in answer.answer
+    assert "466 Leicestershire children were in independent" not in answer.answer
+    assert_quotes_verbatim(assistant, answer)
