@@ -152,6 +152,10 @@ class ToolCall(BaseModel):
     arguments: dict[str, Any]
     result: Any
     caller: Literal["router", "model"] = "router"  # who chose the call: the question router or the LLM
+    # Whether the answer used this call's result: False for a model call that was run but
+    # did not fit the question (another measure, council or period), failed or found no
+    # figure. Shown to users only when True; the notes say why a call was not used.
+    used: bool = True
 
 
 class Answer(BaseModel):

@@ -139,6 +139,20 @@ class AnswerVerdict:
     missing: tuple[str, ...]  # answer_all strings that did not appear, or answer_any when none did
 
 
+# The supporting quote of an extractive figure answer: 'The annual report says: "..." [1]'.
+_SUPPORT_QUOTE = re.compile(r'\b(?:says|say):\s*"[^"]*"')
+
+
+def stated_text(text: str) -> str:
+    """What an answer states in its own words: its supporting quotes left out.
+
+    "The papers give 22.2% [1]. The annual report says: "4/18 (22.2%) ... compared to
+    46.15% in 2018." [1]" states 22.2%, not 46.15%: an expected figure must be stated,
+    not merely present in a quote shown beside a wrong one.
+    """
+    return _SUPPORT_QUOTE.sub(" ", text)
+
+
 def judge_answer(
     text: str,
     found: bool,
@@ -151,10 +165,11 @@ def judge_answer(
     """Correct = ``found`` as expected, the expected content present (when found), no forbidden string."""
     found_ok = found == expected_found
     missing: list[str] = []
+    stated = stated_text(text)
     if expected_found and found:
-        if answer_any and not any(contains(text, a) for a in answer_any):
+        if answer_any and not any(contains(stated, a) for a in answer_any):
             missing.append(" | ".join(answer_any))
-        missing.extend(a for a in answer_all if not contains(text, a))
+        missing.extend(a for a in answer_all if not contains(stated, a))
     content_ok = not missing
     forbidden = tuple(m for m in must_not if contains(text, m))
     return AnswerVerdict(

@@ -442,8 +442,9 @@ class _Run:
         result.answer = answer.answer[:600]
         result.mode = answer.mode
         result.citations = len(answer.citations)
-        tool_texts = [_tool_text(call.result) for call in answer.tool_calls]
-        tool_strings = [metrics.normalise(s) for call in answer.tool_calls for s in _strings(call.result)]
+        used = [call for call in answer.tool_calls if call.used]  # a call run but not used is no source
+        tool_texts = [_tool_text(call.result) for call in used]
+        tool_strings = [metrics.normalise(s) for call in used for s in _strings(call.result)]
         for citation in answer.citations:
             if citation.page is None:  # a live or tool figure: its quote must come from a tool result
                 result.tool_quotes_checked += 1

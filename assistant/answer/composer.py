@@ -17,8 +17,9 @@ calling (:mod:`assistant.answer.function_calling`): the model is offered the KPI
 (forced to the router's tool when the router recognised one), its calls are checked
 and run, and its results come back to it as ``tool`` messages before it writes the
 answer. Its calls are listed in ``tool_calls`` (``caller="model"``); only those that
-fit the question are evidence. When the provider cannot call tools, or none of the
-model's calls gives a usable figure, the router's call is used, with a note.
+fit the question are evidence (the others are listed with ``used=False``). When the
+provider cannot call tools, or none of the model's calls gives a usable figure, the
+router's call is used, with a note.
 When the router has a call, the model gets one round of calls (the router's figure
 is the fallback); otherwise a second round, to correct an error.
 """
@@ -47,8 +48,8 @@ from .function_calling import Exchange, FunctionCaller, describe_calls, question
 from .grounding import Grounded, GroundingCheck, split_sentences
 from .lexicon import COUNCILS, council_id, expansions, terms
 from .llm import Source, attach_markers, build_messages, generate, supported_by_terms
-from .providers.base import ChatMessage, LlmProvider, get_provider
 from .multipart import join_drafts, part_frames
+from .providers.base import ChatMessage, LlmProvider, get_provider
 from .question import QuestionFrame, parse_question
 from .tooling import call_tool, describe, fold
 
@@ -63,7 +64,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
 MAX_LLM_SOURCES = 4
 MAX_RELATED = 3
 _REFUSAL = re.compile(
-    r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.I
+    r"\bthe papers do not say\b|\bdo(?:es)? not (?:say|contain|mention|provide)\b|\bno information\b", re.IGNORECASE
 )
 
 
@@ -266,7 +267,8 @@ class Composer:
                 return self._extractive_answer(
                     frame, draft, tool_text, tool_citations, tool_calls, notes, mode="llm-fallback"
                 )
-        made = exchange.calls if exchange is not None else []  # listed whatever became of them
+        # listed whatever became of them; those not used carry used=False (renderers hide them)
+        made = exchange.calls if exchange is not None else []
         tool_turns: list[ChatMessage] = []
         if exchange is not None and exchange.used:
             tool_calls, tool_turns = exchange.used, exchange.messages

@@ -295,6 +295,8 @@ class ExtractiveComposer:
         # "Average point score" row found), costs; the measure's own number present helps.
         overlap -= 0.04 * len(named_terms(frame) - own - lead_terms - heading - _holder_terms(frame))
         overlap += min(0.15, 0.1 * len(_question_numbers(frame) & {f.key for f in extract_figures(unit.text)}))
+        if _ORGANISATION_ASKED.search(frame.text) and _PROVIDED_BY.search(unit.text):
+            overlap += 0.15  # "Who runs MISTLE?": "... was commissioned from Family Action" says who
         if overlap < 0.3:
             return self._drop("overlap", unit)
 
@@ -764,12 +766,15 @@ _PARTNERS = re.compile(
     r"\b(?:other|which|what|partner|neighbouring|neighboring)\s+(?:local\s+)?(?:councils|authorities|local\s+authorities|las)\b", re.I
 )
 _NAMES_COUNCIL = re.compile(r"\b[A-Z][a-z]+(?:shire)?(?:\s+(?:City|County|Borough))?(?:\s+and\s+[A-Z][a-z]+(?:\s+(?:City|County))?)*\s+(?:County\s+|City\s+|Borough\s+)?Councils?\b")
-_COHORT = re.compile(r"\b(?:(?:school\s+)?year|yr|y)\s?(\d{1,2})(?![\d/,-]|\.\d)|\b(?:ks|key\s+stage)\s?(\d)\b", re.I)
+_COHORT = re.compile(r"\b(?:(?:school\s+)?year|yr|y)\s?(\d{1,2})(?![\d/,-]|\.\d)|\b(?:ks|key\s+stage)\s?(\d|one|two|three|four|five)\b", re.I)
+_STAGE_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 
 
 def _cohorts(text: str) -> frozenset[str]:
     """School years and key stages a text names: "Year 10" -> {"y10"}, "KS2" -> {"ks2"}."""
-    return frozenset(f"y{m[1]}" if m[1] else f"ks{m[2]}" for m in _COHORT.finditer(text))
+    return frozenset(
+        f"y{m[1]}" if m[1] else f"ks{_STAGE_WORDS.get(m[2].lower(), m[2])}" for m in _COHORT.finditer(text)
+    )
 
 
 def _table_intro(unit: Unit) -> bool:
@@ -1006,6 +1011,12 @@ def _answer_figure(
     if period_spans and periods:
         asked = {s for s, _ in period_spans}
         pool = [fig for fig in pool if min(periods, key=lambda p: abs(p.start - fig.start)).start in asked]
+        # "4/18 (22.2%) achieved ... compared to 46.15% in 2018": when the asked period is
+        # the comparison's, its figure is the one inside the comparison clause.
+        for clause in _COMPARED.finditer(unit.text):
+            if any(clause.start() <= s < clause.end() for s in asked):
+                inside = [f for f in pool if clause.start() <= f.start < clause.end()]
+                pool = inside or pool
     if not pool:
         return None
 
@@ -1018,7 +1029,7 @@ def _answer_figure(
         if share:  # to the end of its clause
             after = re.split(r"[.;!?](?:\s|$)", unit.text[share.end() : share.end() + 100])[0]
             return terms(after), terms(unit.text[max(0, fig.start - 50) : fig.start])
-        return terms(unit.text[fig.end : fig.end + 35]), terms(unit.text[max(0, fig.start - 50) : fig.start])
+        return terms(_after_window(unit.text, fig.end)), terms(unit.text[max(0, fig.start - 50) : fig.start])
 
     def fit(fig: Figure) -> float:
         # "657 children in care", "number of children in care ... was 657"
@@ -1048,6 +1059,21 @@ def _answer_figure(
     return best
 
 
+def _after_window(text: str, at: int, width: int = 60) -> str:
+    """The words after a figure that say what it counts: up to the clause's end (":",
+    ";", "(", a sentence end) and ``width`` characters, never half a word
+    ("378 Leicestershire children of statutory school age in care: 203 boys")."""
+    window = re.split(r"[:;!?(]|\.(?:\s|$)", text[at : at + width])[0]
+    if len(window) == width and at + width < len(text) and text[at + width].isalnum():
+        window = window.rsplit(" ", 1)[0]
+    return window
+
+
+# A comparison with another period: "compared to 46.15% in 2018", "up from 582 in 2019".
+_COMPARED = re.compile(
+    r"\b(?:compared\s+(?:to|with)|up\s+from|down\s+from|against|from)\s+(?:[^.;]|\.\d){0,40}?\b(?:in|at|on|for|during)\s+(?:[^.;,]|[.,]\d){0,45}",
+    re.I,
+)
 _SHARE_OF = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?\d[\d,]*")
 _BASE_OF = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?$")
 _CHANGE = re.compile(r"\b(?:increase|decrease|rise|fall|drop|reduction|growth|up|down)\s+(?:of|by)\s+(?:over\s+|around\s+|about\s+)?$", re.I)
@@ -1340,6 +1366,16 @@ _FREQUENCY = re.compile(
 )
 
 
+_ORGANISATION_ASKED = re.compile(
+    r"^\s*(?:and\s+)?who\s+(?:runs|provides|delivers|operates|commissioned|commissions|manages|funds|owns|supplies)\b", re.I
+)
+
+
+_PROVIDED_BY = re.compile(
+    r"\b(?:commissioned|provided|delivered|run|operated|managed|funded|supplied)\s+(?:from|by)\s+(?:the\s+)?[A-Z]"
+)
+
+
 def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> bool:
     """Whether ``text`` holds the kind of answer asked for (a date for "when", a name
     for "who"); ``strict``: only for those typed questions, False for the rest."""
@@ -1351,6 +1387,10 @@ def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> boo
         return bool(_GRADE.search(text))
     if frame.answer_type == "frequency":
         return bool(_FREQUENCY.search(text))
+    if frame.answer_type == "person" and _ORGANISATION_ASKED.search(frame.text):
+        # "Who runs MISTLE?": an organisation's name ("Family Action") the question does not hold.
+        asked = frame.text.casefold()
+        return any(m.group(0).casefold() not in asked for m in _PERSON.finditer(text))
     if frame.answer_type == "person":
         return any(
             not set(m.group(0).replace("-", " ").split()) & _NOT_NAMES

@@ -34,8 +34,9 @@ Design:
 * **Fit.** The composer passes ``fits(call)`` (its unit and measure checks, then
   :func:`question_misfit` for council and period). A call that does not fit is run and
   listed, but the model is told it was not used, it stays out of ``used`` (its figures
-  are neither shown to the model nor accepted by the grounding check), and a note
-  says why.
+  are neither shown to the model nor accepted by the grounding check), it is listed
+  with ``ToolCall.used=False`` (as are failed calls and calls that found no figure:
+  the renderers show used calls only), and a note says why.
 * **Bounds.** At most :data:`MAX_CALLS` calls over at most :data:`MAX_ROUNDS` rounds.
   The first round uses the caller's ``tool_choice`` (a tool's name forces that tool;
   the model still writes the arguments). A follow-up round (``"auto"``) happens only
@@ -90,7 +91,8 @@ Titles = Callable[[str], "str | None"]
 class Exchange:
     """What one function-calling exchange produced."""
 
-    calls: list[ToolCall] = field(default_factory=list)  # every call run, in order (errors included)
+    calls: list[ToolCall] = field(default_factory=list)  # every call run, in order (errors included);
+    # those whose figures are not used (errors, misfits, no figure) have ``used=False``
     used: list[ToolCall] = field(default_factory=list)  # the calls whose figures the answer may use
     messages: list[ChatMessage] = field(default_factory=list)  # assistant tool_calls + tool results
     notes: list[str] = field(default_factory=list)
@@ -199,8 +201,9 @@ class FunctionCaller:
                     continue
                 seen.add(key)
                 call = self.execute(request.name, request.arguments, areas=areas)
-                exchange.calls.append(call)
                 results.append(_tool_message(request, self._outcome(call, exchange, first_n, titles, fits)))
+                unused = call.name != "list_metrics" and not any(u is call for u in exchange.used)
+                exchange.calls.append(call.model_copy(update={"used": False}) if unused else call)
             exchange.messages.append(_assistant_message(requested))
             exchange.messages += results
             if exchange.used or repeated or made >= self.max_calls:

@@ -63,6 +63,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "pep": ("personal education plans", "personal education plan", "pep", "peps"),
     "send": ("special educational needs and disabilities", "special educational needs", "send"),
     "ofsted": ("ofsted",),
+    "ks1": ("key stage 1", "key stage one", "ks1"),
+    "ks2": ("key stage 2", "key stage two", "ks2"),
+    "ks4": ("key stage 4", "key stage four", "ks4"),
     "mtfs": ("medium term financial strategy", "mtfs"),
     "q1": ("quarter 1", "quarter one", "first quarter", "q1"),
     "q2": ("quarter 2", "quarter two", "second quarter", "q2"),
@@ -120,7 +123,7 @@ _SAME_STEM: dict[str, str] = {
     **dict.fromkeys(("avg", "averag", "average"), "average"),
     **dict.fromkeys(("reduce", "reduc", "reduction"), "reduc"),
     **dict.fromkeys(("led", "lead", "lead"), "lead"),
-    **dict.fromkeys(("achiev", "achieve"), "achieve"),
+    **dict.fromkeys(("achiev", "achieve", "reach", "attain"), "achieve"),
     **dict.fromkeys(("judgement", "judgment", "grade", "grad", "rat", "rating"), "judgement"),
 }
 

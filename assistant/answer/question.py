@@ -96,13 +96,21 @@ def answer_type(question: str) -> str:
     return "text"
 
 
+def _terms(question: str) -> frozenset[str]:
+    """The question's terms; a lower-case "send" is the verb, not SEND ("did Ofsted send")."""
+    found = terms(question)
+    if "send" in found and not (re.search(r"\bSEND\b", question) or re.search(r"special\s+educational", question, re.I)):
+        found = found - {"send"}
+    return found
+
+
 def parse_question(question: str) -> QuestionFrame:
     """Read ``question`` into a :class:`QuestionFrame`."""
     figures = extract_figures(question)
     return QuestionFrame(
         text=question,
         answer_type=answer_type(question),
-        terms=terms(question),
+        terms=_terms(question),
         councils=councils_named(question, question=True),
         dates=frozenset(f.value for f in figures if f.kind == "date"),
         months=frozenset(f.value for f in figures if f.kind == "month"),

@@ -9,7 +9,7 @@ fallback Slack shows in notifications, ``blocks`` the message itself:
 * the answer, with its ``[n]`` markers;
 * ":information_source: Not in the papers" and the closest documents when
   ``found`` is False;
-* figures from KPI tools, each labelled with its source;
+* figures from KPI tools, each labelled with its source (only calls the answer used);
 * a "Sources" context listing ``[n] Title, p.N: "quote"``;
 * the footer "Check the source before quoting a figure."
 
@@ -121,9 +121,15 @@ def _number(value: Any) -> str:
 
 
 def tool_figure_lines(tool_calls: list[ToolCall]) -> list[str]:
-    """One line per figure a KPI tool returned, labelled with its source."""
+    """One line per figure a KPI tool returned, labelled with its source.
+
+    Only calls the answer used: a model call for another measure, council or period
+    was run but not used (the notes say why), and its figure must not be shown.
+    """
     lines = []
     for call in tool_calls:
+        if not call.used:
+            continue
         result = call.result if isinstance(call.result, dict) else {}
         if not result.get("found") or result.get("value") is None:
             continue

@@ -200,3 +200,41 @@ def test_which_other_councils_names_the_partner_councils(assistant) -> None:
     assert "Leicester City" in answer.answer and "Lincolnshire" in answer.answer
     assert "Scorecard" not in answer.answer
     assert_quotes_verbatim(assistant, answer)
+
+
+def _stated(answer: Answer) -> str:
+    """The answer without its supporting quotes: what it states in its own words."""
+    return re.sub(r'\bsays?:\s*"[^"]*"', " ", answer.answer)
+
+
+def test_a_comparison_period_gives_the_compared_figure(assistant) -> None:
+    # "4/18 (22.2%) achieved ... compared to 46.15% in 2018": 2018's figure is 46.15%.
+    answer = assistant.ask(
+        "What percentage of Leicestershire children in care reached the expected standard in reading, "
+        "writing and maths at KS1 in 2018?"
+    )
+    assert answer.found
+    assert "46.15%" in _stated(answer) and "22.2%" not in _stated(answer)
+
+
+def test_a_total_before_its_breakdown_is_the_count(assistant) -> None:
+    # "... there were 378 Leicestershire children of statutory school age in care: 203 boys and 175 girls."
+    answer = assistant.ask(
+        "How many Leicestershire children of statutory school age were in care at the end of the 2018-19 academic year?"
+    )
+    assert answer.found
+    assert "378" in _stated(answer) and "203" not in _stated(answer)
+
+
+def test_who_runs_a_service_names_the_provider(assistant) -> None:
+    answer = assistant.ask("Who runs MISTLE, the therapeutic support service for looked after children?")
+    assert answer.found
+    assert "Family Action" in answer.answer
+
+
+def test_send_the_verb_is_not_send_the_acronym() -> None:
+    from assistant.answer.question import parse_question
+
+    assert "send" not in parse_question("How many inspectors did Ofsted send in 2019?").terms
+    assert "send" in parse_question("How many SEND places will the programme create?").terms
+    assert "send" in parse_question("What is the special educational needs budget?").terms

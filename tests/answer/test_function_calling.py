@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from assistant.answer.composer import Composer
-from assistant.answer.function_calling import FunctionCaller, is_period, question_misfit
-from assistant.answer.providers import register_provider
+from assistant.answer.function_calling import FunctionCaller, _arguments_text, is_period, question_misfit
+from assistant.answer.providers import Completion, ModelCall, register_provider
 from assistant.answer.providers.llama_cpp import (
     LlamaCppProvider,
     plain_messages,
@@ -142,6 +142,51 @@ def test_a_call_for_another_council_or_date_does_not_fit(caller: FunctionCaller)
     assert question_misfit(parse_question("How many children were in care in Leicestershire?"), year_before) is None
 
 
+class ScriptedModel:
+    """A tool-calling LLM whose calls are given (SmolLM2 cannot be made to write a
+    misfit): its tool round asks for ``calls``; its answer repeats the numbered
+    sentences of the tool results. The calls are checked and run for real."""
+
+    name = "scripted"
+
+    def __init__(self, calls: list[tuple[str, str]]) -> None:
+        self.calls = calls
+
+    def warm_up(self) -> None:
+        pass
+
+    def complete_with_tools(self, messages: Any, tools: Any, *, tool_choice: str = "auto", max_tokens: int) -> Any:
+        return Completion(calls=tuple(ModelCall(f"call_{i}", n, a) for i, (n, a) in enumerate(self.calls, 1)))
+
+    def stream(self, messages: Any, *, max_tokens: int) -> Iterator[str]:
+        yield " ".join(
+            m["content"] for m in messages if m["role"] == "tool" and not m["content"].startswith("Not used")
+        )
+
+
+def test_a_call_that_does_not_fit_is_listed_as_not_used(assistant, tmp_path: Path) -> None:
+    """A real figure of the wrong period (582 at 31 March 2019) is run and listed with
+    ``used=False``; the call that fits is ``used=True`` and is the answer's figure."""
+    year_before = GOOD.replace("2020-03-31", "2019")
+    model = ScriptedModel([("get_kpi", year_before), ("get_kpi", GOOD)])
+    frame = parse_question(CARE_QUESTION)
+    exchange = FunctionCaller(assistant.kpis).run(
+        model, CARE_QUESTION, tool_choice="get_kpi", fits=lambda call: question_misfit(frame, call)
+    )
+    misfit, fit = exchange.calls
+    assert misfit.result["value"] == 582 and misfit.used is False
+    assert fit.result["value"] == 657 and fit.used is True and exchange.used == [fit]
+
+    composer = Composer(Settings(home=tmp_path), index=assistant.index, kpis=assistant.kpis)
+    composer._provider, composer._provider_loaded = model, True
+    answer = composer.answer(CARE_QUESTION)
+    listed = [(c.caller, c.arguments.get("period"), c.used) for c in answer.tool_calls]
+    assert listed == [("model", "2019", False), ("model", "2020-03-31", True)]
+    assert any("call (" in n and "was not used: its figure is dated 2019-03-31" in n for n in answer.notes)
+    assert answer.found and "657" in answer.answer and "582" not in answer.answer
+    assert answer.model_dump(mode="json")["tool_calls"][0]["used"] is False  # in the HTTP/CLI JSON
+
+
 # --- the messages of an exchange -------------------------------------------------------
 EXCHANGE: list[dict[str, Any]] = [
     {"role": "system", "content": "Look up figures."},
@@ -253,8 +298,12 @@ def assert_model_calls(assistant, answer: Answer) -> list[ToolCall]:
         if call.result.get("error"):
             assert f"The model's {call.name} call failed: {call.result['error']}" in answer.notes
             assert set(call.result) == {"error", "found"}  # no figure at all
+            assert not call.used
         else:
             assert call.result == _plain(run_tool(assistant.kpis, call.name, call.arguments))
+            said = f"The model's {call.name} call ({_arguments_text(call)})"
+            unused = any(n.startswith(said) and ("was not used" in n or "found no figure" in n) for n in answer.notes)
+            assert call.used is not unused  # a misfit or an empty result is listed as not used
     return made
 
 
@@ -279,7 +328,7 @@ def test_local_model_gets_a_second_round_after_an_error(assistant, llama_compose
         tool_choice="get_kpi",
     )
     first, *later = exchange.calls
-    assert first.result["error"].startswith("get_kpi: ")
+    assert first.result["error"].startswith("get_kpi: ") and not first.used
     assert exchange.notes[0] == f"The model's get_kpi call failed: {first.result['error']}"
     turns = [m["role"] for m in exchange.messages]
     assert turns[:2] == ["assistant", "tool"] and exchange.messages[1]["content"] == f"Error: {first.result['error']}"

@@ -56,3 +56,15 @@ def test_rank_metrics() -> None:
     assert metrics.reciprocal_rank([False] * 12 + [True], 10) == 0.0
     assert metrics.percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
     assert metrics.percentile([], 50) is None
+
+
+def test_an_expected_figure_must_be_stated_not_only_quoted() -> None:
+    # The lead states 22.2%; 46.15% (the figure asked for) is only in the supporting quote.
+    text = (
+        'The papers give 22.2% [1]. The annual report says: "4/18 (22.2%) achieved the expected standard '
+        'compared to 46.15% in 2018." [1]'
+    )
+    assert not metrics.judge_answer(text, True, expected_found=True, answer_any=["46.15%"]).correct
+    assert metrics.judge_answer(text, True, expected_found=True, answer_any=["22.2%"]).correct
+    # A wrong council's figure inside a quote still counts against the answer.
+    assert metrics.judge_answer(text, True, expected_found=True, answer_any=["22.2%"], must_not=["46.15%"]).forbidden

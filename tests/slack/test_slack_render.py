@@ -113,6 +113,42 @@ def test_tool_figures_are_labelled_with_their_source():
     )
 
 
+def test_only_the_figures_the_answer_used_are_shown():
+    """A model call for another council was run and listed, but not used: its figure stays out."""
+
+    def call(area: str, value: float, *, used: bool) -> ToolCall:
+        return ToolCall(
+            name="get_kpi",
+            arguments={"metric": "cla_at_31_march", "area": area, "period": "2020-03-31"},
+            result={
+                "found": True,
+                "label": "Children in care at 31 March",
+                "area": area,
+                "period": "2020-03-31",
+                "value": value,
+                "figures": [{"value": value, "kind": "published", "source": "cla.pdf", "page": 3}],
+            },
+            caller="model",
+            used=used,
+        )
+
+    note = "The model's get_kpi call (area='Leicester City') was not used: it is for Leicester City."
+    answer = Answer(
+        answer="657 [1].",
+        found=True,
+        tool_calls=[call("Leicester City", 710.0, used=False), call("Leicestershire", 657.0, used=True)],
+        notes=[note],
+    )
+    joined = "\n".join(_texts(render_answer(answer)))
+    assert (
+        "Children in care at 31 March, Leicestershire, 2020-03-31: 657 (published figure; source: cla.pdf, p.3)"
+        in joined
+    )
+    assert "710" not in joined
+    assert "Leicester City, 2020-03-31" not in joined
+    assert note in joined  # the reason is still shown
+
+
 def test_block_kit_limits_hold_for_long_answers():
     citations = [
         Citation(n=i, doc_id="d", title=f"Paper {i}", source="p.pdf", page=i, quote="x" * 500) for i in range(1, 25)

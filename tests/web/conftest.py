@@ -2,7 +2,9 @@
 
 ``client`` drives the app in-process (``TestClient``); ``live_server`` serves it with
 uvicorn on a free loopback port for the browser tests; ``page`` is a fresh tab of
-the Debian Chromium, driven by Playwright (no browser downloads).
+the Debian Chromium, driven by Playwright (no browser downloads). ``tool_calling_app``
+and ``tool_calling_server`` are the same over a composer whose LLM calls KPI tools
+(a :class:`web_support.ScriptedModel`: one call that fits the question, one that does not).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_support import STAFF_TOKEN, TOKEN
+from web_support import GOOD_CALL, MISFIT_CALL, STAFF_TOKEN, TOKEN, ScriptedModel
 
+from assistant.answer.composer import Composer
 from assistant.config import Settings
 from assistant.service import Assistant
 from assistant.web.app import create_app
@@ -76,7 +79,30 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def tool_calling_app(settings: Settings, assistant: Assistant) -> FastAPI:
+    """The app over the session index, answering with an LLM that calls KPI tools."""
+    composer = Composer(settings, index=assistant.index, kpis=assistant.kpis)
+    composer._provider, composer._provider_loaded = ScriptedModel([("get_kpi", MISFIT_CALL), ("get_kpi", GOOD_CALL)]), True
+    service = Assistant(settings)
+    # the session's components (cached properties), so the index is not opened twice
+    service.__dict__.update(
+        index=assistant.index, kpis=assistant.kpis, conversations=assistant.conversations, composer=composer
+    )
+    return create_app(settings, service, warm_up=False)
+
+
+@pytest.fixture(scope="session")
 def live_server(app: FastAPI) -> Iterator[str]:
+    yield from serve(app)
+
+
+@pytest.fixture(scope="session")
+def tool_calling_server(tool_calling_app: FastAPI) -> Iterator[str]:
+    yield from serve(tool_calling_app)
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port until the session ends."""
     import uvicorn
 
     port = free_port()

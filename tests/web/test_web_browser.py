@@ -8,6 +8,7 @@ docs/screenshot-chat.png.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -149,3 +150,30 @@ def test_the_pages_work_from_the_keyboard(page: Any, live_server: str) -> None:
     assert skip.inner_text() == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_figures_looked_up_lists_only_the_calls_the_answer_used(page: Any, tool_calling_server: str) -> None:
+    """The model called get_kpi twice: for the question's date (657) and for the year
+    before (582, a real figure of the wrong period). Only the first is listed; the
+    other is counted in a muted line pointing at the note that says why."""
+    ask(page, tool_calling_server, QUESTION)
+    answer = page.locator("[data-answer]").last
+    notes = answer.locator(".app-inset").all_inner_texts()
+    assert any("call (" in n and "was not used: its figure is dated 2019-03-31" in n for n in notes), notes
+
+    figures = answer.locator("details.app-figures")
+    summary = figures.locator("summary").first
+    assert summary.inner_text() == "Figures looked up (1)"
+    summary.click()
+    tools = figures.locator(".app-tool")
+    assert tools.count() == 1
+    rows = dict(zip(tools.locator("dt").all_inner_texts(), tools.locator("dd").all_inner_texts(), strict=True))
+    assert rows == {"Metric": "cla_at_31_march", "Area": "Leicestershire", "Period": "2020-03-31"}
+    tools.locator("summary", has_text="Show the data returned").click()
+    data = json.loads(tools.locator("pre").inner_text())
+    assert data["value"] == 657 and {f["as_at"] for f in data["figures"]} == {"2020-03-31"}
+    assert '"as_at": "2019-03-31"' not in figures.text_content()  # the unused call's figure, nowhere
+
+    unused = answer.locator(".app-figures__unused")
+    assert unused.is_visible()
+    assert unused.inner_text() == "1 look-up not used (see notes)"

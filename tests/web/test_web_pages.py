@@ -124,3 +124,15 @@ def test_upload_form_shows_the_reason_a_file_failed(scratch_client: TestClient) 
     assert page.status_code == 422
     assert "The paper could not be added" in page.text
     assert re.search(r'id="upload-reason">agenda\.pdf: [^<]+</a>', page.text)
+
+
+def test_chat_without_javascript_lists_only_the_figures_the_answer_used(tool_calling_app) -> None:  # type: ignore[no-untyped-def]
+    """The model's call for the year before (31 March 2019) was run but not used: it is counted, not shown."""
+    with TestClient(tool_calling_app) as client:
+        page = client.post("/", data={"question": QUESTION}, headers=HTML)
+    assert page.status_code == 200
+    figures = html.unescape(page.text.split('<details class="app-details app-figures">', 1)[1].split("</article>", 1)[0])
+    assert "<summary>Figures looked up (1)</summary>" in figures
+    assert figures.count('class="app-tool"') == 1
+    assert '"as_at": "2020-03-31"' in figures and "2019-03-31" not in figures
+    assert '<p class="app-hint app-figures__unused">1 look-up not used (see notes)</p>' in figures

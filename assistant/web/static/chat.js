@@ -129,10 +129,15 @@
       }
       article.append(sources);
     }
-    if (answer.tool_calls && answer.tool_calls.length) {
-      const details = el("details", { class: "app-details app-figures" }, el("summary", { text: "Figures looked up (" + answer.tool_calls.length + ")" }));
+    // Only the look-ups the answer used: a model call for another measure, council or
+    // period was run but not used (the notes say why); its figure must not be shown.
+    const calls = answer.tool_calls || [];
+    const used = calls.filter((call) => call.used !== false);
+    const unused = calls.length - used.length;
+    if (used.length) {
+      const details = el("details", { class: "app-details app-figures" }, el("summary", { text: "Figures looked up (" + used.length + ")" }));
       const humanise = (name) => { const s = String(name).replace(/_/g, " "); return s.charAt(0).toUpperCase() + s.slice(1); };
-      for (const call of answer.tool_calls) {
+      for (const call of used) {
         const list = el("dl", { class: "app-summary-list" });
         for (const [key, value] of Object.entries(call.arguments || {})) {
           list.append(el("div", { class: "app-summary-list__row" },
@@ -147,6 +152,9 @@
             el("pre", { class: "app-code", text: JSON.stringify(call.result, null, 2) }))));
       }
       article.append(details);
+    }
+    if (unused) {
+      article.append(el("p", { class: "app-hint app-figures__unused", text: unused + (unused === 1 ? " look-up" : " look-ups") + " not used (see notes)" }));
     }
     addCopyButton(article, answer);
   }
