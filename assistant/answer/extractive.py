@@ -264,7 +264,7 @@ class ExtractiveComposer:
         # Coverage: the question's key subject terms must be in the unit, its lead-in or
         # its section heading (not just the document title), or the unit answers
         # something else ("a nearby number", "a sentence about the same topic").
-        heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
+        heading = terms(" ".join(filter(None, [hit.section or "", hit.context]))) | _population(hit.title)
         wider = terms(page_text) | terms(hit.title or "")
         if not covers(frame, own | lead_terms | heading, wider):
             return self._drop(f"coverage {sorted(key_terms(frame) - own - lead_terms - heading)}", unit)
@@ -1010,7 +1010,7 @@ def _answer_figure(
     periods = [f for f in figures if f.kind in ("date", "month", "fy") or f.is_year]
     if period_spans and periods:
         asked = {s for s, _ in period_spans}
-        pool = [fig for fig in pool if min(periods, key=lambda p: abs(p.start - fig.start)).start in asked]
+        pool = [fig for fig in pool if _period_of(fig, periods, figures).start in asked]
         # "4/18 (22.2%) achieved ... compared to 46.15% in 2018": when the asked period is
         # the comparison's, its figure is the one inside the comparison clause.
         for clause in _COMPARED.finditer(unit.text):
@@ -1047,7 +1047,11 @@ def _answer_figure(
 
     best = max(pool, key=fit)
     attached = bool((window(best)[0] | window(best)[1]) & key_terms)
-    if not attached and not bare_row:
+    # A lone % or £ figure of the asked period needs no neighbouring term: the sentence's
+    # subject may be far before it ("The percentage ... decreased from 12.32% in 2017-18
+    # to 9.58% in 2018-19"); the measure check below still applies.
+    lone = len(pool) == 1 and best.kind in ("percent", "money") and bool(period_spans)
+    if not attached and not bare_row and not lone:
         return None  # a figure tied to nothing the question asks about ("the last 2 years")
     measure = measure_terms(frame)
     clause = re.split(r"[.;!?](?:\s|$)", unit.text[max(0, best.start - 110) : best.start])[-1]
@@ -1057,6 +1061,19 @@ def _answer_figure(
     if measure and not bare_row and len(terms(clause) & measure) / len(measure) < 0.5:
         return None  # the figure next to it measures something else ("8.5% ... residential")
     return best
+
+
+def _period_of(fig: Figure, periods: list[Figure], figures: list[Figure]) -> Figure:
+    """The period a figure is given for: the next one after it when nothing of its kind
+    comes between ("from 12.32% in 2017-18 to 9.58% in 2018-19"), else the nearest
+    ("In 2019/20, 657 ... compared to 582 in 2018/19": 657 is 2019/20's)."""
+    after = [p for p in periods if p.start >= fig.end]
+    if after:
+        nxt = min(after, key=lambda p: p.start)
+        between = [f for f in figures if f.kind == fig.kind and fig.end <= f.start < nxt.start and f is not fig]
+        if not between and nxt.start - fig.end <= 40:
+            return nxt
+    return min(periods, key=lambda p: abs(p.start - fig.start))
 
 
 def _after_window(text: str, at: int, width: int = 60) -> str:
@@ -1309,6 +1326,17 @@ def _question_numbers(frame: QuestionFrame) -> frozenset[str]:
     return frozenset(
         k for k in frame.figures if k.startswith("number:") and not re.fullmatch(r"number:(?:19|20)\d\d", k)
     )
+
+
+_POPULATIONS = frozenset({"cic", "careleaver"})
+
+
+def _population(title: str | None) -> frozenset[str]:
+    """Who a whole paper is about, from its title: every passage of "Children in Care
+    health annual report" or of a Virtual School report (the Virtual School serves
+    children in care) is about children in care, whether or not its page says so."""
+    found = terms(title or "")
+    return (found & _POPULATIONS) | (frozenset({"cic"}) if "virtualschool" in found else frozenset())
 
 
 def named_terms(frame: QuestionFrame) -> frozenset[str]:

@@ -91,6 +91,8 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
         "fy",
         re.compile(r"\b(?P<y1>(?:19|20)\d\d)\s?[-/–]\s?(?P<y2>(?:19|20)?\d\d)\b"),
     ),
+    # "18/19", "19/20": a financial year in short (the second year follows the first).
+    ("fy", re.compile(r"(?<![\w./£])(?P<sy1>[1-3]\d)/(?P<sy2>[1-3]\d)(?![\w/%])")),
     ("number", re.compile(r"(?<![\w.])(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)),
     ("number", re.compile(rf"(?<![\w.])(?P<num>{_NUM})\s?(?:fte|wte)\b", re.I)),
     (
@@ -181,6 +183,10 @@ def _make(kind: FigureKind, match: re.Match[str]) -> Figure | None:
     if kind == "month":
         month = MONTHS[groups["month"].lower().rstrip(".")]
         return Figure("month", f"{int(groups['year']):04d}-{month:02d}", raw, start, end)
+    if kind == "fy" and groups.get("sy1"):
+        if int(groups["sy2"]) != int(groups["sy1"]) + 1:
+            return None  # "12/15": not a year pair
+        return Figure("fy", str(2000 + int(groups["sy1"])), raw, start, end)
     if kind == "fy":
         y1 = int(groups["y1"])
         if _fy_end(y1, groups["y2"]) is None:

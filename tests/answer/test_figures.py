@@ -59,3 +59,10 @@ def test_counts_written_as_words() -> None:
 
     keys = [f.key for f in extract_figures("Six recommendations had been set out; a two-year plan; one of ten")]
     assert keys == ["number:6", "number:10"]  # "two-year" is not a count, "one" is left out
+
+
+def test_a_short_financial_year_is_a_period_not_a_number() -> None:
+    # "based on 18/19 activity" is 2018/19, never the figure 18.
+    assert [(f.kind, f.value) for f in extract_figures("based on 18/19 activity")] == [("fy", "2018")]
+    assert [f.kind for f in extract_figures("4/18 (22.2%) achieved")] == ["number", "number", "percent"]  # a fraction
+    assert [f.kind for f in extract_figures("12/15 children")] == ["number", "number"]  # not a year pair

@@ -63,3 +63,18 @@ def test_a_part_giving_only_a_new_period_keeps_the_first_parts_subject(assistant
     assert "657" not in answer.answer
     assert "466 Leicestershire children were in independent" not in answer.answer
     assert_quotes_verbatim(assistant, answer)
+
+
+def test_each_period_of_a_from_to_sentence_gets_its_own_figure(assistant) -> None:
+    # "... decreased from 12.32% (50 pupils) in 2017-18 to 9.58% (41 pupils) in 2018-19":
+    # 9.58% is 2018-19's (the period after it), though 2017-18 is written nearer to it.
+    answer = assistant.ask(
+        "What share of Leicestershire looked after children received a fixed term exclusion in 2016-17, 2017-18 and 2018-19?"
+    )
+    assert answer.found
+    stated = answer.answer.split(" says:")[0]
+    for figure, period in (("9.83%", "2016-17"), ("12.32%", "2017-18"), ("9.58%", "2018-19")):
+        assert f"{figure} in {period}" in stated
+    assert "do not give the figure" not in answer.answer
+    assert_quotes_verbatim(assistant, answer)
+    assert_figures_grounded(answer)
