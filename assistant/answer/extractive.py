@@ -557,7 +557,15 @@ class ExtractiveComposer:
             citation = citation_for(1, best)
             # A figure of a narrower measure than asked ("care leavers aged 18 to 25")
             # is not restated as the question's measure: the quote says what it counts.
-            restated = None if _qualified(frame, best) else restate(frame.text, best.figure.raw.strip())
+            # Nor is it restated in the question's words unless the quote holds all of the
+            # question's key terms: a restatement must not claim more than the quote shows
+            # ("466 ... were in independent fostering agency placements" from a sentence
+            # about all foster placements).
+            restated = (
+                None
+                if _qualified(frame, best) or not _quote_covers(frame, best)
+                else restate(frame.text, best.figure.raw.strip())
+            )
             statement = restated or f"The papers give {best.figure.raw.strip()}"
             if best.scale:  # "2,200" under a "£000" heading is £2.2m, not £2,200
                 statement += f" (in {best.scale}, as the table states)"
@@ -649,6 +657,14 @@ def _differing(
         ):
             return c
     return None
+
+
+def _quote_covers(frame: QuestionFrame, candidate: Candidate) -> bool:
+    """Whether the quote (with its section heading and its paper's population) holds
+    every key term of the question."""
+    hit = candidate.hit
+    near = terms(candidate.quote) | terms(" ".join(filter(None, [hit.section, hit.context]))) | _population(hit.title)
+    return not (key_terms(frame) - near)
 
 
 def _qualified(frame: QuestionFrame, candidate: Candidate) -> bool:
@@ -1080,6 +1096,9 @@ def _after_window(text: str, at: int, width: int = 60) -> str:
     """The words after a figure that say what it counts: up to the clause's end (":",
     ";", "(", a sentence end) and ``width`` characters, never half a word
     ("378 Leicestershire children of statutory school age in care: 203 boys")."""
+    aside = re.match(r"\s*\([^()]{0,20}\)", text[at:])  # "466 (71%) were placed in foster placements"
+    if aside:
+        at += aside.end()
     window = re.split(r"[:;!?(]|\.(?:\s|$)", text[at : at + width])[0]
     if len(window) == width and at + width < len(text) and text[at + width].isalnum():
         window = window.rsplit(" ", 1)[0]

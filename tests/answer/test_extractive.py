@@ -238,3 +238,25 @@ def test_send_the_verb_is_not_send_the_acronym() -> None:
     assert "send" not in parse_question("How many inspectors did Ofsted send in 2019?").terms
     assert "send" in parse_question("How many SEND places will the programme create?").terms
     assert "send" in parse_question("What is the special educational needs budget?").terms
+
+
+def test_a_figure_is_restated_in_the_questions_words_only_when_its_quote_says_all_of_them(assistant) -> None:
+    from assistant.answer.extractive import _quote_covers
+    from assistant.answer.question import parse_question
+    from assistant.config import LOCAL_OPERATOR
+
+    plain = parse_question("How many children in care were in foster placements at 31 March 2020?")
+    hits = assistant.composer._search(plain, LOCAL_OPERATOR)
+    candidates, _ = assistant.composer.extractive.candidates(plain, hits)
+    foster = next(c for c in candidates if c.figure is not None and c.figure.raw == "466")
+    assert _quote_covers(plain, foster)
+    # The same sentence does not say "independent agency": restating 466 as that would claim more.
+    narrower = parse_question("How many children in care were in independent agency foster placements at 31 March 2020?")
+    assert not _quote_covers(narrower, foster)
+
+
+def test_a_subset_count_is_not_its_base(assistant) -> None:
+    # "Of the 657 children in care at 31st March 2020, a total of 466 (71%) were placed in foster placements"
+    answer = assistant.ask("How many children in care were in foster placements at 31 March 2020?")
+    assert answer.found
+    assert "466" in _stated(answer) and "657" not in _stated(answer)
