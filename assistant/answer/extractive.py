@@ -185,6 +185,8 @@ class ExtractiveComposer:
             if page_text is None:
                 continue
             lo, hi = self._span(hit, page_text)
+            if self._other_council(frame, hit, page_text[lo:hi], rejections):
+                continue
             units = split_units(page_text, lo, hi)
             if frame.wants_figure and (hit.kind == "table" or any(_rows_inside(u) for u in units)):
                 units = _table_lines(units)
@@ -198,6 +200,25 @@ class ExtractiveComposer:
                     found.append(candidate)
         found.sort(key=lambda c: c.score, reverse=True)
         return found, rejections
+
+    def _other_council(self, frame: QuestionFrame, hit: Hit, text: str, rejections: list[Rejection]) -> bool:
+        """Whether a whole hit belongs to another council than the one asked about.
+
+        Every unit of it would be dropped by the council check in :meth:`_score` (its
+        paper is another council's and it names none of the asked ones), so it is passed
+        over at once: with many councils' papers in one index, most hits of a council's
+        question are other councils' copies of the same kind of report. Its rejection is
+        kept, as :meth:`_score` would keep it, when it is about the question.
+        """
+        if not frame.councils or _PARTNERS.search(frame.text):
+            return False
+        council = self.document_council(hit)  # None (unknown) is not an asked council either
+        if council in frame.councils or councils_named(text) & frame.councils:
+            return False
+        heading = terms(" ".join(filter(None, [hit.section or "", hit.context])))
+        if covers(frame, terms(text) | heading, terms(hit.title or "")):
+            rejections.append(Rejection("council", council))
+        return True
 
     def _page_text(self, hit: Hit) -> str | None:
         if hit.page is not None:

@@ -260,3 +260,19 @@ def test_a_subset_count_is_not_its_base(assistant) -> None:
     answer = assistant.ask("How many children in care were in foster placements at 31 March 2020?")
     assert answer.found
     assert "466" in _stated(answer) and "657" not in _stated(answer)
+
+
+def test_another_councils_passage_is_passed_over_whole_but_still_explains_the_refusal(assistant) -> None:
+    from assistant.answer.question import parse_question
+    from assistant.config import LOCAL_OPERATOR
+
+    composer, extractive = assistant.composer, assistant.composer.extractive
+    city = parse_question("How many children were in care in Leicester City on 31 March 2020?")
+    county = parse_question("How many children were in care in Leicestershire on 31 March 2020?")
+    hit = next(h for h in composer._search(city, LOCAL_OPERATOR) if "657" in h.text)
+    page = extractive._page_text(hit)
+    lo, hi = extractive._span(hit, page)
+    rejections: list = []
+    assert extractive._other_council(city, hit, page[lo:hi], rejections)
+    assert [r.council for r in rejections] == ["leicestershire"]  # "the closest figures are for Leicestershire"
+    assert not extractive._other_council(county, hit, page[lo:hi], [])
