@@ -625,6 +625,9 @@ def main():
     # holdout3: 30 items (h3-001...h3-030) written on 22 Nov 2026, with the same mix of kinds as
     # dev2, by the same engineer (never ran the assistant); for measurement only, never tuning.
     qa += load_fixed("qa_holdout3.jsonl")
+    # dev3: 30 items (d3-001...d3-030, split "dev") written on 22 Nov 2026 by the same engineer,
+    # appended after holdout3 so no earlier line moves.
+    qa += load_fixed("qa_dev3.jsonl")
     with open(EVALS / "qa_set.jsonl", "w", encoding="utf8") as fh:
         for it in qa:
             fh.write(json.dumps({k: it[k] for k in qorder if k in it}, ensure_ascii=False) + "\n")
