@@ -289,6 +289,9 @@ class ExtractiveComposer:
         wider = terms(page_text) | terms(hit.title or "")
         if not covers(frame, own | lead_terms | heading, wider):
             return self._drop(f"coverage {sorted(key_terms(frame) - own - lead_terms - heading)}", unit)
+        excluded = _excluded(frame.text)
+        if excluded and frame.wants_figure and excluded <= terms(unit.text):
+            return self._drop("excluded", unit)  # "not counting care leavers": a figure that includes them
         cohort = _cohorts(frame.text)
         if cohort and not cohort <= _cohorts(" ".join([unit.text, *(u.text for u in lead), hit.section or "", hit.context or ""])):
             return self._drop("cohort", unit)  # "Year 10" asked: a figure for all pupils is not theirs
@@ -383,7 +386,7 @@ class ExtractiveComposer:
             (hit.doc_type or "").startswith("foi") and bool(_LETTERED.match(unit.text))
         )
         answers_question = bool(lead) and lead[-1].text.rstrip().endswith("?")
-        if asked and frame.answer_type == "text" and (hit.doc_type or "").startswith("foi"):
+        if asked and frame.answer_type in ("text", "name") and (hit.doc_type or "").startswith("foi"):
             # An FOI request that asks what the question asks: the council's reply is the answer.
             reply = _reply(page_text, unit)
             if reply is not None:
@@ -405,7 +408,7 @@ class ExtractiveComposer:
         type_ok = figure is not None or _type_match(frame, unit.text)
         if frame.wants_figure and figure is None:
             return self._drop("no-figure", unit)
-        if frame.answer_type in ("date", "person", "judgement", "frequency") and not type_ok:
+        if frame.answer_type in ("date", "person", "judgement", "frequency", "name") and not type_ok:
             return self._drop("type", unit)
 
         score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * period_credit
@@ -629,7 +632,8 @@ _QUALIFIERS = frozenset(
 # Of those, the ones that name a kind of placement or pupil: asked for, they must be by
 # the figure ("independent fostering agency placements" is not "foster placements").
 _KIND_QUALIFIERS = frozenset(
-    "independent external internal agency residential kinship sgo remand respite male female primary secondary".split()
+    """independent external internal agency residential kinship sgo remand respite male female boy girl
+    primary secondary interim target forecast""".split()
 )
 
 
@@ -797,6 +801,21 @@ def _lead_in(units: list[Unit], i: int) -> list[Unit]:
         if units[k].text.rstrip().endswith(("?", ":")) or len(units[k].text) > 200:
             break
     return lead
+
+
+_EXCLUDING = re.compile(
+    r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|apart\s+from|other\s+than|leaving\s+out)\s+"
+    r"(?P<what>[^,?.;]+)",
+    re.I,
+)
+
+
+def _excluded(question: str) -> frozenset[str]:
+    """The terms of what a question leaves out ("..., not counting care leavers?")."""
+    found: set[str] = set()
+    for m in _EXCLUDING.finditer(question):
+        found |= terms(m["what"])
+    return frozenset(found)
 
 
 _PARTNERS = re.compile(
@@ -1030,9 +1049,8 @@ def _answer_figure(
         elif frame.answer_type in ("count", "any") and fig.kind == "number":
             tail = unit.text[fig.end : fig.end + 12].lower()
             head = unit.text[max(0, fig.start - 14) : fig.start].lower()
-            if re.match(r"\s*(?:per\b|/)", tail) or re.search(
-                r"(?:average|rate|ratio|mean)(?:\s+of)?\s*$", head
-            ):
+            averaged = re.search(r"(?:average|rate|ratio|mean)(?:\s+of)?\s*$", head)
+            if re.match(r"\s*(?:per\b|/)", tail) or (averaged and not frame.terms & {"average", "mean", "median"}):
                 continue  # a rate or an average, not a count
             if _REFERENCE.search(head):
                 continue  # "Section 20", "paragraph 14", "Year 11"
@@ -1040,6 +1058,8 @@ def _answer_figure(
                 continue  # "12 months", "2 years"
             if _fragment(unit.text, fig):
                 continue
+            if _MONTH_BEFORE.search(unit.text[max(0, fig.start - 10) : fig.start]):
+                continue  # "in March 20": a year (or a day), not a count
             if _BASE_OF.search(unit.text[max(0, fig.start - 30) : fig.start]) and not frame.terms & {"total", "all"}:
                 continue  # "47 (27.6%) of the 170": 170 is the base the count is taken from
             pool.append(fig)
@@ -1074,7 +1094,8 @@ def _answer_figure(
         near = min((abs(fig.start - s) for s, _ in period_spans), default=0)
         part_of = 2.0 if re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", unit.text[fig.end : fig.end + 12]) else 0.0
         return (
-            4.0 * len(after & key_terms)
+            6.0 * len(after & frame.terms & _KIND_QUALIFIERS)  # "203 boys" when boys are asked about
+            + 4.0 * len(after & key_terms)
             + 1.0 * len(before & key_terms)
             + len(after & frame.terms)
             + 0.25 * len(before & frame.terms)
@@ -1120,7 +1141,8 @@ def _after_window(text: str, at: int, width: int = 60) -> str:
     aside = re.match(r"\s*\([^()]{0,20}\)", text[at:])  # "466 (71%) were placed in foster placements"
     if aside:
         at += aside.end()
-    window = re.split(r"[:;!?(]|\.(?:\s|$)", text[at : at + width])[0]
+    # ... and before the next figure: "203 boys and 175 girls" says 203 counts boys only.
+    window = re.split(r"[:;!?(]|\.(?:\s|$)|\s(?=£?\d[\d,.]*%?\s+[a-z])", text[at : at + width])[0]
     if len(window) == width and at + width < len(text) and text[at + width].isalnum():
         window = window.rsplit(" ", 1)[0]
     return window
@@ -1132,6 +1154,7 @@ _COMPARED = re.compile(
     re.I,
 )
 _SHARE_OF = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?\d[\d,]*")
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 _BASE_OF = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?$")
 _CHANGE = re.compile(r"\b(?:increase|decrease|rise|fall|drop|reduction|growth|up|down)\s+(?:of|by)\s+(?:over\s+|around\s+|about\s+)?$", re.I)
 _CHANGE_TERMS = frozenset({"rise", "fall", "change", "growth", "differ", "difference", "reduc"})
@@ -1447,7 +1470,7 @@ _PROVIDED_BY = re.compile(
 def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> bool:
     """Whether ``text`` holds the kind of answer asked for (a date for "when", a name
     for "who"); ``strict``: only for those typed questions, False for the rest."""
-    if strict and frame.answer_type not in ("date", "person", "judgement", "frequency"):
+    if strict and frame.answer_type not in ("date", "person", "judgement", "frequency", "name"):
         return False
     if frame.answer_type == "date":
         return any(f.kind in ("date", "month", "fy") or f.is_year for f in extract_figures(text))
@@ -1455,7 +1478,7 @@ def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> boo
         return bool(_GRADE.search(text))
     if frame.answer_type == "frequency":
         return bool(_FREQUENCY.search(text))
-    if frame.answer_type == "person" and _ORGANISATION_ASKED.search(frame.text):
+    if frame.answer_type == "name" or (frame.answer_type == "person" and _ORGANISATION_ASKED.search(frame.text)):
         # "Who runs MISTLE?": an organisation's name ("Family Action") the question does not hold.
         asked = frame.text.casefold()
         return any(m.group(0).casefold() not in asked for m in _PERSON.finditer(text))

@@ -101,7 +101,7 @@ STOPWORDS = frozenset(
     so some such than that the their them then there these they this those through to too under
     until up very was we were what when where which while who whom why will with would you your
     many much give tell show please papers paper say says said according council councils
-    also per year years figure figures latest current currently were date dates
+    also per year years end figure figures latest current currently were date dates
     like there's what's whats did does city county whose among amongst within""".split()
 )
 

@@ -65,6 +65,11 @@ _SUBJECT_END = re.compile(
 )
 
 
+# "How many girls?": a later part naming only what it counts.
+_SHORT_PART = re.compile(r"^(?P<wh>how\s+many|how\s+much)\s+(?P<what>[a-z-]+(?:\s+[a-z-]+)?)$", re.I)
+_ASKED_IN = re.compile(r"\b(?P<wh>how\s+many|how\s+much)\s+(?P<what>[a-z-]+(?:\s+[a-z-]+)?)(?=\s*$)", re.I)
+
+
 def _with_subject(part: str, first: str) -> str:
     """An elliptical later part with the first part's subject put back.
 
@@ -72,6 +77,11 @@ def _with_subject(part: str, first: str) -> str:
     according to the November 2019 minutes?" asks "How many children were in IFA
     placements at 31 March 2020?", not how many children were in care.
     """
+    short = _SHORT_PART.match(part.rstrip("?").strip())
+    asked = _ASKED_IN.search(first.rstrip("?")) if short else None
+    if short and asked and asked["wh"].split()[-1].lower() == short["wh"].split()[-1].lower():
+        # "... at the end of 2018-19 - how many boys? How many girls?": the girls of the same cohort.
+        return f"{first.rstrip('?')[: asked.start()]}{short['wh']} {short['what']}{first.rstrip('?')[asked.end():]}?"
     m = _ELLIPTICAL.match(part.rstrip("?").strip())
     if not m or len(m["rest"].split()) > 6:
         return part

@@ -28,6 +28,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("count", re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bhow\s+big\b|\bcount\b|\btotal\b", re.I)),
+    ("count", re.compile(r"\bwhat(?:\s+is|'s|\s+was)\s+the\s+(?:average|mean|median)\s+(?!\w*\s*(?:cost|spend|price|fee))", re.I)),
     ("any", re.compile(r"\bscore\b|\battainment\s+8\b", re.I)),
     (
         "judgement",
@@ -42,6 +43,15 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "date",
         re.compile(
             r"^\s*(?:and\s+)?(?:by\s+)?when\b|\bwhat\s+date\b|\bwhich\s+date\b|\bwhat\s+year\b|\bwhich\s+year\b", re.I
+        ),
+    ),
+    # "Which case recording system does ... use?": the name of a product or organisation.
+    (
+        "name",
+        re.compile(
+            r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:system|software|product|package|company|provider|"
+            r"organisation|organization|charity|supplier|platform|tool)s?\b",
+            re.I,
         ),
     ),
     (

@@ -276,3 +276,28 @@ def test_another_councils_passage_is_passed_over_whole_but_still_explains_the_re
     assert extractive._other_council(city, hit, page[lo:hi], rejections)
     assert [r.council for r in rejections] == ["leicestershire"]  # "the closest figures are for Leicestershire"
     assert not extractive._other_council(county, hit, page[lo:hi], [])
+
+
+def test_a_figure_that_includes_what_the_question_leaves_out_is_not_the_answer(assistant) -> None:
+    # Only "UASC CIC and Care Leavers March 2020: 105" is published: not UASC in care alone.
+    answer = assistant.ask(
+        "How many unaccompanied asylum-seeking children were in Leicestershire's care at the end of March 2020, "
+        "not counting care leavers?"
+    )
+    assert "105" not in _stated(answer)
+
+
+def test_a_month_followed_by_two_digits_is_a_date_not_a_count(assistant) -> None:
+    # "... started the role in March 20 We currently have 40 independent visitors": never "20".
+    answer = assistant.ask("What's the target for the number of independent visitors?")
+    assert "give 20" not in answer.answer
+    assert "40" not in _stated(answer)  # the current number is not the target
+
+
+def test_which_system_asks_for_a_name_and_an_average_for_a_number() -> None:
+    from assistant.answer.question import answer_type
+
+    assert answer_type("Which case recording system does Leicestershire County Council use?") == "name"
+    assert answer_type("Which software does Leicester City use to manage looked after children data?") == "name"
+    assert answer_type("What's the average social worker caseload in Leicestershire now?") == "count"
+    assert answer_type("What is the average weekly cost of a 16+ external placement?") == "money"

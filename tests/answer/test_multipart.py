@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.multipart import split_parts
 
 from .test_extractive import assert_figures_grounded, assert_quotes_verbatim
@@ -78,3 +80,10 @@ def test_each_period_of_a_from_to_sentence_gets_its_own_figure(assistant) -> Non
     assert "do not give the figure" not in answer.answer
     assert_quotes_verbatim(assistant, answer)
     assert_figures_grounded(answer)
+
+
+def test_how_many_boys_and_how_many_girls_gives_each_its_own_figure(assistant) -> None:
+    answer = assistant.ask("School-age children in care at the end of 2018-19 - how many boys and how many girls?")
+    assert answer.found
+    stated = re.sub(r'says:\s*"[^"]*"', " ", answer.answer)
+    assert "203" in stated and "175" in stated and "378" not in stated
