@@ -40,6 +40,7 @@ TEXT_THRESHOLD = 0.67
 TYPED_THRESHOLD = 0.56  # grade and how-often questions: the unit must also hold a grade or a frequency
 TYPED_DIFFER_RATIO = 0.6
 _TYPED = frozenset({"date", "person", "judgement", "frequency"})
+_TYPE_CHECKED = _TYPED | {"name"}  # answers that must hold their kind of value (a date, a name ...)
 DISAGREE_RATIO = 0.8
 MAX_SUPPORT = 2  # extra sentences for non-figure answers
 
@@ -408,7 +409,7 @@ class ExtractiveComposer:
         type_ok = figure is not None or _type_match(frame, unit.text)
         if frame.wants_figure and figure is None:
             return self._drop("no-figure", unit)
-        if frame.answer_type in ("date", "person", "judgement", "frequency", "name") and not type_ok:
+        if frame.answer_type in _TYPE_CHECKED and not type_ok:
             return self._drop("type", unit)
 
         score = 0.6 * overlap + 0.15 * float(type_ok) + 0.15 * period_credit
@@ -1470,7 +1471,7 @@ _PROVIDED_BY = re.compile(
 def _type_match(frame: QuestionFrame, text: str, *, strict: bool = False) -> bool:
     """Whether ``text`` holds the kind of answer asked for (a date for "when", a name
     for "who"); ``strict``: only for those typed questions, False for the rest."""
-    if strict and frame.answer_type not in ("date", "person", "judgement", "frequency", "name"):
+    if strict and frame.answer_type not in _TYPE_CHECKED:
         return False
     if frame.answer_type == "date":
         return any(f.kind in ("date", "month", "fy") or f.is_year for f in extract_figures(text))
