@@ -25,7 +25,7 @@ import pytest
 
 from assistant.answer.composer import Composer
 from assistant.answer.function_calling import FunctionCaller, _arguments_text, is_period, question_misfit
-from assistant.answer.providers import Completion, ModelCall, register_provider
+from assistant.answer.providers import register_provider
 from assistant.answer.providers.llama_cpp import (
     LlamaCppProvider,
     plain_messages,
@@ -41,6 +41,7 @@ from assistant.tools.functions import run_tool
 from assistant.types import Answer, ToolCall
 
 from .llama_server import GGUF, llama_server
+from .scripted_model import ScriptedModel
 from .test_providers import assert_grounded
 
 KPI_QUESTION = "What was the LAC budget for Leicester City in 2014-15?"
@@ -140,28 +141,6 @@ def test_a_call_for_another_council_or_date_does_not_fit(caller: FunctionCaller)
     assert year_before.result["value"] == 582  # 31 March 2019, a real figure: the wrong date
     assert "dated 2019-03-31, not the period the question names" in str(question_misfit(frame, year_before))
     assert question_misfit(parse_question("How many children were in care in Leicestershire?"), year_before) is None
-
-
-class ScriptedModel:
-    """A tool-calling LLM whose calls are given (SmolLM2 cannot be made to write a
-    misfit): its tool round asks for ``calls``; its answer repeats the numbered
-    sentences of the tool results. The calls are checked and run for real."""
-
-    name = "scripted"
-
-    def __init__(self, calls: list[tuple[str, str]]) -> None:
-        self.calls = calls
-
-    def warm_up(self) -> None:
-        pass
-
-    def complete_with_tools(self, messages: Any, tools: Any, *, tool_choice: str = "auto", max_tokens: int) -> Any:
-        return Completion(calls=tuple(ModelCall(f"call_{i}", n, a) for i, (n, a) in enumerate(self.calls, 1)))
-
-    def stream(self, messages: Any, *, max_tokens: int) -> Iterator[str]:
-        yield " ".join(
-            m["content"] for m in messages if m["role"] == "tool" and not m["content"].startswith("Not used")
-        )
 
 
 def test_a_call_that_does_not_fit_is_listed_as_not_used(assistant, tmp_path: Path) -> None:

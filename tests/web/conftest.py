@@ -4,7 +4,7 @@
 uvicorn on a free loopback port for the browser tests; ``page`` is a fresh tab of
 the Debian Chromium, driven by Playwright (no browser downloads). ``tool_calling_app``
 and ``tool_calling_server`` are the same over a composer whose LLM calls KPI tools
-(a :class:`web_support.ScriptedModel`: one call that fits the question, one that does not).
+(a :class:`tests.answer.scripted_model.ScriptedModel`: one call that fits the question, one that does not).
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_support import GOOD_CALL, MISFIT_CALL, STAFF_TOKEN, TOKEN, ScriptedModel
+from web_support import GOOD_CALL, MISFIT_CALL, STAFF_TOKEN, TOKEN
 
 from assistant.answer.composer import Composer
 from assistant.config import Settings
 from assistant.service import Assistant
 from assistant.web.app import create_app
+from tests.answer.scripted_model import ScriptedModel
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
