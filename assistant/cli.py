@@ -267,7 +267,7 @@ def serve(ctx, host: str | None, port: int | None) -> None:
 
 
 @main.command("eval")
-@click.option("--split", type=click.Choice(["dev", "holdout", "holdout2", "holdout3", "all"]), default="all")
+@click.option("--split", type=click.Choice(["dev", "holdout", "holdout2", "holdout3", "holdout4", "all"]), default="all")
 @click.option("--no-peers", is_flag=True, help="Skip the BM25 / dense / LlamaIndex-default comparison")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -628,6 +628,9 @@ def main():
     # dev3: 30 items (d3-001...d3-030, split "dev") written on 22 Nov 2026 by the same engineer,
     # appended after holdout3 so no earlier line moves.
     qa += load_fixed("qa_dev3.jsonl")
+    # holdout4: 30 items (h4-001...h4-030) written on 22 Nov 2026 by the same engineer, appended
+    # last so no earlier line moves. Measurement only: never tune on it.
+    qa += load_fixed("qa_holdout4.jsonl")
     with open(EVALS / "qa_set.jsonl", "w", encoding="utf8") as fh:
         for it in qa:
             fh.write(json.dumps({k: it[k] for k in qorder if k in it}, ensure_ascii=False) + "\n")

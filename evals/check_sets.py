@@ -163,7 +163,7 @@ def main() -> int:
         ids.add(it["id"])
         if it.get("kind") not in QA_KINDS:
             errors.append(f"{w}: bad kind {it.get('kind')}")
-        if it.get("split") not in ("dev", "holdout", "holdout2", "holdout3"):
+        if it.get("split") not in ("dev", "holdout", "holdout2", "holdout3", "holdout4"):
             errors.append(f"{w}: bad split")
         if it["kind"] == "unanswerable" and it["found"]:
             errors.append(f"{w}: unanswerable must have found=false")

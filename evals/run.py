@@ -50,7 +50,7 @@ EVALS_DIR = Path(__file__).resolve().parent
 SEARCH_SET = EVALS_DIR / "search_set.jsonl"
 QA_SET = EVALS_DIR / "qa_set.jsonl"
 
-SPLITS: tuple[str, ...] = ("dev", "holdout", "holdout2", "holdout3")  # holdout2/3: written by engineers who never ran the assistant (22 Nov 2026)
+SPLITS: tuple[str, ...] = ("dev", "holdout", "holdout2", "holdout3", "holdout4")  # holdout2/3/4: written by engineers who never ran the assistant (22 Nov 2026)
 KINDS: tuple[str, ...] = ("figure", "table", "multi", "foi", "councillor", "unanswerable", "trap")
 OURS = "ours"
 SEARCH_K = 10  # passages fetched per query; recall@5 and @10 and MRR@10 read the same list
