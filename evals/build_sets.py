@@ -631,6 +631,12 @@ def main():
     # holdout4: 30 items (h4-001...h4-030) written on 22 Nov 2026 by the same engineer, appended
     # last so no earlier line moves. Measurement only: never tune on it.
     qa += load_fixed("qa_holdout4.jsonl")
+    # dev4 and dev5: 40 items each (d4-..., d5-..., split "dev") written on 22 Nov 2026 by two
+    # engineers who never ran the assistant (dev4: the agenda pack and the placements FOI;
+    # dev5: the health report, the virtual school report and the 2015 FOI). Measured once
+    # untuned before joining dev; appended last so no earlier line moves.
+    qa += load_fixed("qa_dev4.jsonl")
+    qa += load_fixed("qa_dev5.jsonl")
     with open(EVALS / "qa_set.jsonl", "w", encoding="utf8") as fh:
         for it in qa:
             fh.write(json.dumps({k: it[k] for k in qorder if k in it}, ensure_ascii=False) + "\n")
