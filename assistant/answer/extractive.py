@@ -409,6 +409,10 @@ class ExtractiveComposer:
         type_ok = figure is not None or _type_match(frame, unit.text)
         if frame.wants_figure and figure is None:
             return self._drop("no-figure", unit)
+        if figure is not None and frame.has_period and _CELLS_ONLY.match(unit.text):
+            # "98 96" under a "2019 2020" header: which cell is the asked period's is not
+            # known here, and the first is not it for every period.
+            return self._drop("cells-period", unit)
         if frame.answer_type in _TYPE_CHECKED and not type_ok:
             return self._drop("type", unit)
 
@@ -1032,8 +1036,10 @@ def _answer_figure(
             fig.start == 0 or unit.text[fig.start - 1] == "\n"
         ):
             continue  # a section number, "2.4 Numbers of CiC"
-        if _CHANGE.search(unit.text[max(0, fig.start - 25) : fig.start]) and not frame.terms & _CHANGE_TERMS:
-            continue  # "an increase of 75": a change, not the figure asked for
+        if (
+            _CHANGE.search(unit.text[max(0, fig.start - 25) : fig.start]) or _DIFFERENCE.match(unit.text, fig.end)
+        ) and not (frame.terms & _CHANGE_TERMS or _DIFFERENCE.search(frame.text)):
+            continue  # "an increase of 75", "28 more PEPs than": a change, not the figure asked for
         if frame.answer_type == "money" and (
             fig.kind == "money" or (fig.kind == "number" and "£" in unit.text)
         ):
@@ -1158,6 +1164,9 @@ _SHARE_OF = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)
 _MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 _BASE_OF = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+(?:the\s+|all\s+)?$")
 _CHANGE = re.compile(r"\b(?:increase|decrease|rise|fall|drop|reduction|growth|up|down)\s+(?:of|by)\s+(?:over\s+|around\s+|about\s+)?$", re.I)
+_CELL_TEXT = r"-?£?\(?-?\d[\d,]*(?:\.\d+)?\)?%?"
+_CELLS_ONLY = re.compile(rf"^\s*{_CELL_TEXT}(?:\s+{_CELL_TEXT})+\s*$")  # a row of bare cells, "98 96"
+_DIFFERENCE = re.compile(r"\s*(?:more|fewer|less)\b[^.;:]{0,60}?\bthan\b", re.I)
 _CHANGE_TERMS = frozenset({"rise", "fall", "change", "growth", "differ", "difference", "reduc"})
 
 

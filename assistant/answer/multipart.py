@@ -15,12 +15,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .extractive import Draft, refusal_text
+from .extractive import Draft, key_terms, refusal_text
+from .lexicon import councils_named, terms
 from .question import QuestionFrame, parse_question
 
 # ", and what ...", " and by when ...": a second question, not a list ("children and care leavers").
 _JOIN = re.compile(
-    r",?\s+and\s+(?=(?:by\s+when|what|how|when|who|which|where|why|whether)\b)|;\s*(?=[a-z]+\b)",
+    r",?\s+and\s+(?:(?:with|for|in|from|to)\s+(?=(?:how|what|which)\b))?"
+    r"(?=(?:by\s+when|what|how|when|who|which|where|why|whether)\b)|;\s*(?=[a-z]+\b)",
     re.I,
 )
 _MIN_PART_WORDS = 3
@@ -43,7 +45,8 @@ def part_frames(question: str, whole: QuestionFrame) -> list[QuestionFrame]:
     parts = split_parts(question)
     for i, part in enumerate(parts):
         if i:
-            part = _with_subject(part, parts[0])
+            subject = _with_subject(part, parts[0])
+            part = subject if subject != part else _with_referent(part, parts[0])
         missing = [w for w in named if w.lower() not in part.lower()]
         if i and missing:
             part = f"{part.rstrip('?')} ({' '.join(missing)})?"  # "the action plan" of the Ofsted inspection
@@ -89,6 +92,32 @@ def _with_subject(part: str, first: str) -> str:
     if not re.match(rf"(?i){re.escape(m['wh'].split()[0])}", subject) or len(subject.split()) < 4:
         return part
     return f"{subject} {m['rest']}?"
+
+
+# "..., and how many children did they care for?": "they" are the first part's subject.
+_ANAPHOR = re.compile(r"\b(?:they|them|their|those|these|it|its)\b", re.I)
+_SHORT_WORDS = 4  # "How many providers?": too short to name its own subject
+_WH = frozenset({"how", "many", "much", "what", "which", "when", "who", "where", "there", "were", "was", "is", "are"})
+
+
+def _with_referent(part: str, first: str) -> str:
+    """A later part with the first part's subject words added, when it refers back
+    ("they", "those") or is too short to name its own subject ("how many providers?").
+
+    "How many children did they care for?" after "how many connected carers were there"
+    asks about the connected carers' children, not every child in care: the first
+    part's content words go in brackets, so the part's evidence must be about them too.
+    """
+    if not _ANAPHOR.search(part) and len(part.split()) > _SHORT_WORDS:
+        return part
+    have, subject = terms(part), key_terms(parse_question(first))
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]+", first)
+        if w.lower() not in _WH and terms(w) & subject and not terms(w) <= have and not councils_named(w)
+    ]
+    words = list(dict.fromkeys(words))
+    return f"{part.rstrip('?')} ({' '.join(words)})?" if words else part
 
 
 def _named_words(question: str) -> list[str]:

@@ -301,3 +301,17 @@ def test_which_system_asks_for_a_name_and_an_average_for_a_number() -> None:
     assert answer_type("Which software does Leicester City use to manage looked after children data?") == "name"
     assert answer_type("What's the average social worker caseload in Leicestershire now?") == "count"
     assert answer_type("What is the average weekly cost of a 16+ external placement?") == "money"
+
+
+def test_a_difference_is_not_the_count_asked_for(assistant) -> None:
+    # "schools ... wrote up 28 more PEPs in Spring term 2020 than they did in Spring term 2019"
+    answer = assistant.ask("How many PEP meetings were held in the spring term 2020?")
+    stated = re.sub(r'"[^"]*"', "", answer.answer)  # the answer's own words, quotes left out
+    assert not re.search(r"\b28\b", stated)
+
+
+def test_a_row_of_bare_cells_under_a_period_header_is_not_read_by_guessing_the_column(assistant) -> None:
+    # "2019 2020 / Total number of Leicestershire children / 98 96": 98 is not 2020's figure
+    answer = assistant.ask("How many Leicestershire children in care went missing in 2019, and in 2020?")
+    assert "98 in 2020" not in answer.answer
+    assert_quotes_verbatim(assistant, answer)

@@ -87,3 +87,28 @@ def test_how_many_boys_and_how_many_girls_gives_each_its_own_figure(assistant) -
     assert answer.found
     stated = re.sub(r'says:\s*"[^"]*"', " ", answer.answer)
     assert "203" in stated and "175" in stated and "378" not in stated
+
+
+def test_a_part_that_refers_back_carries_the_first_parts_subject(assistant) -> None:
+    from assistant.answer.multipart import part_frames
+    from assistant.answer.question import parse_question
+
+    question = (
+        "At the 5 November 2019 scrutiny meeting, how many connected carers were there "
+        "and how many children did they care for?"
+    )
+    second = part_frames(question, parse_question(question))[1].text
+    assert "connected carers" in second  # "they" are the connected carers
+    # "and with how many providers?" is a second question too, about the first one's places
+    question = "supported lodgings - how many internal places do we have now, and with how many providers?"
+    frames = part_frames(question, parse_question(question))
+    assert len(frames) == 2 and "lodgings" in frames[1].text.lower()
+    # the bare "how many children" is never answered with every child in care (657)
+    answer = assistant.ask(
+        "At the 5 November 2019 scrutiny meeting, how many connected carers were there "
+        "and how many children did they care for?"
+    )
+    assert "657" not in answer.answer
+    answer = assistant.ask(question)
+    assert answer.found and "27" in answer.answer and "23" in answer.answer
+    assert_quotes_verbatim(assistant, answer)
