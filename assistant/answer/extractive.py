@@ -1218,7 +1218,7 @@ _HOLDER = re.compile(
     r"\b(?:[A-Z][\w&]*\s+(?:(?:and|&)\s+)?)*[A-Z][\w&]*\s+(?:Services?|Department|Directorate)\b"
 )
 _PERIOD_COL = re.compile(r"\b(20\d\d)\s*[/-]\s*(\d\d)\b")
-_CELL = re.compile(r"^-?£?\(?-?\d[\d,]*(?:\.\d+)?\)?%?$")
+_CELL = re.compile(rf"^{_CELL_TEXT}$")
 
 
 def _grid_cell(frame: QuestionFrame, hit: Hit, unit: Unit, above: str = "") -> tuple[Figure | None, bool] | None:

@@ -46,7 +46,7 @@ def part_frames(question: str, whole: QuestionFrame) -> list[QuestionFrame]:
     for i, part in enumerate(parts):
         if i:
             subject = _with_subject(part, parts[0])
-            part = subject if subject != part else _with_referent(part, parts[0])
+            part = subject if subject != part else _with_referent(part, parts[0], frames[0])
         missing = [w for w in named if w.lower() not in part.lower()]
         if i and missing:
             part = f"{part.rstrip('?')} ({' '.join(missing)})?"  # "the action plan" of the Ofsted inspection
@@ -100,7 +100,7 @@ _SHORT_WORDS = 4  # "How many providers?": too short to name its own subject
 _WH = frozenset({"how", "many", "much", "what", "which", "when", "who", "where", "there", "were", "was", "is", "are"})
 
 
-def _with_referent(part: str, first: str) -> str:
+def _with_referent(part: str, first: str, first_frame: QuestionFrame) -> str:
     """A later part with the first part's subject words added, when it refers back
     ("they", "those") or is too short to name its own subject ("how many providers?").
 
@@ -110,7 +110,7 @@ def _with_referent(part: str, first: str) -> str:
     """
     if not _ANAPHOR.search(part) and len(part.split()) > _SHORT_WORDS:
         return part
-    have, subject = terms(part), key_terms(parse_question(first))
+    have, subject = terms(part), key_terms(first_frame)
     words = [
         w
         for w in re.findall(r"[A-Za-z][A-Za-z'-]+", first)
