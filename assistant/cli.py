@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from evals.splits import SPLITS
+
 from .errors import AssistantError
 
 for _name, _value in (
@@ -267,7 +269,7 @@ def serve(ctx, host: str | None, port: int | None) -> None:
 
 
 @main.command("eval")
-@click.option("--split", type=click.Choice(["dev", "holdout", "holdout2", "holdout3", "holdout4", "all"]), default="all")
+@click.option("--split", type=click.Choice([*SPLITS, "all"]), default="all")
 @click.option("--no-peers", is_flag=True, help="Skip the BM25 / dense / LlamaIndex-default comparison")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

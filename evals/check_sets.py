@@ -33,6 +33,9 @@ from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also run as a script: python evals/check_sets.py
+from evals.splits import SPLITS
+
 CORPUS = ROOT / "corpus"
 EVALS = ROOT / "evals"
 
@@ -163,7 +166,7 @@ def main() -> int:
         ids.add(it["id"])
         if it.get("kind") not in QA_KINDS:
             errors.append(f"{w}: bad kind {it.get('kind')}")
-        if it.get("split") not in ("dev", "holdout", "holdout2", "holdout3", "holdout4"):
+        if it.get("split") not in SPLITS:
             errors.append(f"{w}: bad split")
         if it["kind"] == "unanswerable" and it["found"]:
             errors.append(f"{w}: unanswerable must have found=false")

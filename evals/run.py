@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import metrics
 from .peers import PEER_NAMES, PageText, Passage, PeerRetriever, make_peer
+from .splits import SPLITS
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -50,7 +51,6 @@ EVALS_DIR = Path(__file__).resolve().parent
 SEARCH_SET = EVALS_DIR / "search_set.jsonl"
 QA_SET = EVALS_DIR / "qa_set.jsonl"
 
-SPLITS: tuple[str, ...] = ("dev", "holdout", "holdout2", "holdout3", "holdout4")  # holdout2/3/4: written by engineers who never ran the assistant (22 Nov 2026)
 KINDS: tuple[str, ...] = ("figure", "table", "multi", "foi", "councillor", "unanswerable", "trap")
 OURS = "ours"
 SEARCH_K = 10  # passages fetched per query; recall@5 and @10 and MRR@10 read the same list
